@@ -1,0 +1,28 @@
+using Acceptance.ReqnrollNUnit;
+using Acceptance.Support.Evidence.Allure;
+using NUnit.Framework;
+using Reqnroll.Plugins;
+
+[assembly: RuntimePlugin(typeof(Acceptance.StepDefinitions.AcceptanceRuntimePlugin))]
+[assembly: Parallelizable(ParallelScope.Fixtures)]
+
+namespace Acceptance.StepDefinitions;
+
+/// <summary>One NUnit fixture per .feature file of features/, one test per scenario (see src/ReqnrollNUnit).</summary>
+[TestFixtureSource(typeof(FeatureSource), nameof(FeatureSource.All))]
+public sealed class Features(FeatureDescriptor feature) : FeatureFixture(feature);
+
+/// <summary>Reqnroll accepts one runtime plugin attribute per assembly: this one installs the NUnit bridge and the Allure writer.</summary>
+public sealed class AcceptanceRuntimePlugin : IRuntimePlugin
+{
+    public void Initialize(RuntimePluginEvents runtimePluginEvents, RuntimePluginParameters runtimePluginParameters,
+        Reqnroll.UnitTestProvider.UnitTestProviderConfiguration unitTestProviderConfiguration)
+    {
+        new NUnitRuntimePlugin().Initialize(runtimePluginEvents, runtimePluginParameters, unitTestProviderConfiguration);
+        new AllureRuntimePlugin().Initialize(runtimePluginEvents, runtimePluginParameters, unitTestProviderConfiguration);
+    }
+}
+
+/// <summary>Fires Reqnroll's BeforeTestRun/AfterTestRun hooks once per run.</summary>
+[SetUpFixture]
+public sealed class TestRun : ReqnrollTestRun;

@@ -1,0 +1,19 @@
+using Reqnroll;
+
+namespace Acceptance.StepDefinitions.Infrastructure;
+
+/// <summary>A service key of the target file (consul, nomad, prometheus, load_balancer, ...).</summary>
+public readonly record struct ServiceKey(string Key)
+{
+    /// <inheritdoc />
+    public override string ToString() => Key;
+}
+
+/// <summary>Custom Cucumber-expression parameter types.</summary>
+[Binding]
+public sealed class ParameterTypes
+{
+    /// <summary>{service}: a product name as written in Gherkin → the target file's service key.</summary>
+    [StepArgumentTransformation(@"(Consul|Nomad|Prometheus|Pushgateway|Alertmanager|Grafana|the load balancer|DNS|SSH)", Name = "service")]
+    public ServiceKey Service(string name) => new(name == "the load balancer" ? "load_balancer" : name.ToLowerInvariant());
+}

@@ -1,0 +1,50 @@
+using System.Globalization;
+using Acceptance.StepDefinitions.Infrastructure;
+using Acceptance.Support.Lifecycle;
+using Acceptance.Support.Pushgateway;
+using FluentAssertions;
+using Reqnroll;
+
+namespace Acceptance.StepDefinitions.Monitoring;
+
+/// <summary>Per-scenario state of the Pushgateway steps.</summary>
+public sealed class PushedMetric
+{
+    public MetricGroup? Group { get; set; }
+    public string Metric { get; } = "acceptance_probe_value";
+    public double Value { get; } = Random.Shared.Next(1000, 9999);
+}
+
+/// <summary>Steps that push a run-scoped metric through Pushgateway into Prometheus (mutating).</summary>
+[Binding]
+public sealed class PushgatewaySteps(TargetServices services, CleanupStack cleanup, PushedMetric pushed)
+{
+    [When("a run-scoped metric is pushed to Pushgateway")]
+    public async Task WhenARunScopedMetricIsPushed()
+    {
+        pushed.Group = new MetricGroup("acceptance", new Dictionary<string, string>
+        {
+            ["run_id"] = RunContext.RunId,
+            ["probe"] = Guid.NewGuid().ToString("N")[..8],
+        });
+        var body = $"# TYPE {pushed.Metric} gauge\n{pushed.Metric} {pushed.Value.ToString(CultureInfo.InvariantCulture)}\n";
+        cleanup.Push(await services.Pushgateway.PushAsync(pushed.Group, body));
+        services.Evidence.Note($"pushed {pushed.Metric}={pushed.Value} to group {pushed.Group}");
+    }
+
+    [Then("Prometheus returns the pushed metric within the poll deadline")]
+    public async Task ThenPrometheusReturnsThePushedMetric()
+    {
+        var query = $"{pushed.Metric}{{job=\"{pushed.Group!.Job}\",probe=\"{pushed.Group.GroupingKey["probe"]}\"}}";
+        var result = await services.PrometheusProbe.WaitForSeriesAsync(query, services.Target.Thresholds.PollTimeout);
+        result.Converged.Should().BeTrue("Prometheus must scrape the pushed metric from Pushgateway: {0}", result);
+        result.Value!.Should().ContainSingle().Which.Value.Should().Be(pushed.Value);
+    }
+
+    [When("the pushed group is deleted")]
+    public Task WhenThePushedGroupIsDeleted() => services.Pushgateway.DeleteAsync(pushed.Group!);
+
+    [Then("Pushgateway no longer holds the group")]
+    public async Task ThenPushgatewayNoLongerHoldsTheGroup() =>
+        (await services.Pushgateway.HoldsAsync(pushed.Group!)).Should().BeFalse("the group {0} was deleted", pushed.Group);
+}

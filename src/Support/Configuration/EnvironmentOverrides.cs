@@ -1,0 +1,84 @@
+namespace Acceptance.Support.Configuration;
+
+/// <summary>
+/// The standard client environment variables (HashiCorp conventions, and the same style for the
+/// other services) override what the target file says.
+/// </summary>
+public static class EnvironmentOverrides
+{
+    private sealed record Rule(string Service, string Address, string? Token, string? TokenFile, string? CaCert,
+        string? ServerName, string? Verify, bool VerifyMeansSkip, string? Username = null, string? Password = null,
+        string? PasswordFile = null, string[]? Settings = null);
+
+    private static readonly Rule[] Rules =
+    [
+        new("consul", "CONSUL_HTTP_ADDR", "CONSUL_HTTP_TOKEN", "CONSUL_HTTP_TOKEN_FILE", "CONSUL_CACERT",
+            "CONSUL_TLS_SERVER_NAME", "CONSUL_HTTP_SSL_VERIFY", VerifyMeansSkip: false),
+        new("nomad", "NOMAD_ADDR", "NOMAD_TOKEN", null, "NOMAD_CACERT", "NOMAD_TLS_SERVER_NAME", "NOMAD_SKIP_VERIFY",
+            VerifyMeansSkip: true, Settings: ["NOMAD_REGION=region", "NOMAD_NAMESPACE=namespace"]),
+        new("prometheus", "PROMETHEUS_ADDR", null, null, "PROMETHEUS_CACERT", null, null, false,
+            Username: "PROMETHEUS_USERNAME", Password: "PROMETHEUS_PASSWORD", PasswordFile: "PROMETHEUS_PASSWORD_FILE"),
+        new("pushgateway", "PUSHGATEWAY_ADDR", null, null, null, null, null, false),
+        new("alertmanager", "ALERTMANAGER_ADDR", null, null, null, null, null, false),
+        new("grafana", "GRAFANA_ADDR", "GRAFANA_TOKEN", "GRAFANA_TOKEN_FILE", "GRAFANA_CACERT", null, null, false),
+        new("load_balancer", "LB_ADDR", null, null, null, null, null, false),
+    ];
+
+    /// <summary>Names of every variable this class reads (for the report's effective configuration).</summary>
+    public static IEnumerable<string> VariableNames => Rules.SelectMany(r =>
+        new[] { r.Address, r.Token, r.TokenFile, r.CaCert, r.ServerName, r.Verify, r.Username, r.Password, r.PasswordFile }
+            .Concat((r.Settings ?? []).Select(s => s.Split('=')[0])).OfType<string>());
+
+    /// <summary>Applies the overrides; problems (bad values) are appended to <paramref name="problems"/>.</summary>
+    public static TargetEnvironment Apply(TargetEnvironment target, IReadOnlyDictionary<string, string?> env, List<string> problems)
+    {
+        string? Get(string? name) => name is not null && env.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v) ? v : null;
+
+        var services = new Dictionary<string, ServiceEndpoint>(target.Services);
+        foreach (var rule in Rules)
+        {
+            services.TryGetValue(rule.Service, out var s);
+            var address = Get(rule.Address);
+            if (address is not null)
+            {
+                if (!address.Contains("://")) address = "http://" + address;
+                if (!Uri.TryCreate(address, UriKind.Absolute, out _))
+                {
+                    problems.Add($"environment variable {rule.Address}: '{address}' is not a URL");
+                    continue;
+                }
+                s = (s ?? new ServiceEndpoint { Key = rule.Service, Address = address }) with { Address = address.TrimEnd('/') };
+            }
+            if (s is null) continue;
+
+            if (Get(rule.Token) is { } token) s = s with { Token = SecretReference.FromOverride(rule.Token!, token) };
+            else if (Get(rule.TokenFile) is { } tokenFile) s = s with { Token = SecretReference.FromFile(tokenFile) };
+            if (Get(rule.CaCert) is { } ca) s = s with { CaFile = Path.GetFullPath(ca) };
+            if (Get(rule.ServerName) is { } sn) s = s with { TlsServerName = sn };
+            if (Get(rule.Verify) is { } verify)
+            {
+                if (bool.TryParse(verify, out var b) || TryParseFlag(verify, out b))
+                    s = s with { SkipVerify = rule.VerifyMeansSkip ? b : !b };
+                else
+                    problems.Add($"environment variable {rule.Verify}: '{verify}' is not true or false");
+            }
+            if (Get(rule.Username) is { } user) s = s with { Username = user };
+            if (Get(rule.Password) is { } pw) s = s with { Password = SecretReference.FromOverride(rule.Password!, pw) };
+            else if (Get(rule.PasswordFile) is { } pwFile) s = s with { Password = SecretReference.FromFile(pwFile) };
+            foreach (var mapping in rule.Settings ?? [])
+            {
+                var (variable, setting) = (mapping.Split('=')[0], mapping.Split('=')[1]);
+                if (Get(variable) is { } value)
+                    s = s with { Settings = new Dictionary<string, string>(s.Settings) { [setting] = value } };
+            }
+            services[rule.Service] = s;
+        }
+        return target with { Services = services };
+    }
+
+    private static bool TryParseFlag(string value, out bool result)
+    {
+        result = value is "1";
+        return value is "1" or "0";
+    }
+}

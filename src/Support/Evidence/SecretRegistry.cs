@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+
+namespace Acceptance.Support.Evidence;
+
+/// <summary>
+/// Every secret value the suite has read (tokens, passwords, keys) is registered here, and
+/// <see cref="Redact"/> removes all of them, plus anything that looks like a credential, from text
+/// before it reaches a report, a log or an attachment.
+/// </summary>
+public static partial class SecretRegistry
+{
+    /// <summary>What a redacted value is replaced with.</summary>
+    public const string Mask = "[REDACTED]";
+
+    private static readonly ConcurrentDictionary<string, byte> Values = new();
+
+    /// <summary>Registers a secret value (values shorter than 4 characters are ignored: too many false hits).</summary>
+    public static void Register(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Length < 4) return;
+        Values.TryAdd(value, 0);
+        var trimmed = value.Trim();
+        if (trimmed != value && trimmed.Length >= 4) Values.TryAdd(trimmed, 0);
+        // Basic auth and base64 forms of the secret are secrets too.
+        Values.TryAdd(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(trimmed)), 0);
+    }
+
+    /// <summary>Number of registered values (for tests).</summary>
+    public static int Count => Values.Count;
+
+    /// <summary>Returns <paramref name="text"/> with every registered secret and credential-looking value masked.</summary>
+    public static string Redact(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return text ?? "";
+        foreach (var secret in Values.Keys.OrderByDescending(s => s.Length))
+            if (text.Contains(secret, StringComparison.Ordinal))
+                text = text.Replace(secret, Mask, StringComparison.Ordinal);
+        text = CredentialHeader().Replace(text, m => m.Groups[1].Value + Mask);
+        text = SecretJsonField().Replace(text, m => m.Groups[1].Value + Mask + "\"");
+        text = GrafanaToken().Replace(text, Mask);
+        text = PrivateKeyBlock().Replace(text, Mask);
+        return text;
+    }
+
+    [GeneratedRegex(@"(?im)^((?:authorization|x-consul-token|x-nomad-token|x-vault-token|cookie|set-cookie|proxy-authorization)\s*:\s*)(?!\[REDACTED\]).+$")]
+    private static partial Regex CredentialHeader();
+
+    [GeneratedRegex(@"(""(?:SecretID|secret_id|Secret|password|Password|token|Token|api_key|apiKey|key)""\s*:\s*"")(?!\[REDACTED\])[^""]{4,}""")]
+    private static partial Regex SecretJsonField();
+
+    [GeneratedRegex(@"\bglsa_[A-Za-z0-9_]{8,}")]
+    private static partial Regex GrafanaToken();
+
+    [GeneratedRegex(@"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----")]
+    private static partial Regex PrivateKeyBlock();
+}

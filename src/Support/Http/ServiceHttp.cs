@@ -1,0 +1,234 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using Acceptance.Support.Configuration;
+using Acceptance.Support.Evidence;
+using Acceptance.Support.Outcomes;
+
+namespace Acceptance.Support.Http;
+
+/// <summary>A finished HTTP exchange: what was asked, what came back, how long it took.</summary>
+public sealed record HttpExchange(string System, string Method, Uri Url, HttpStatusCode Status, string Body,
+    IReadOnlyDictionary<string, string> Headers, TimeSpan Elapsed)
+{
+    /// <summary>Status as a number.</summary>
+    public int StatusCode => (int)Status;
+
+    /// <summary>True for 2xx.</summary>
+    public bool IsSuccess => StatusCode is >= 200 and < 300;
+
+    /// <summary>A response header (case-insensitive) or null.</summary>
+    public string? Header(string name) =>
+        Headers.FirstOrDefault(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
+
+    /// <summary>Parses the body as JSON; a body that is not JSON is an environment problem naming the URL.</summary>
+    public JsonElement Json()
+    {
+        try { return JsonDocument.Parse(Body).RootElement.Clone(); }
+        catch (JsonException e) { throw new EnvironmentProblemException($"{this}: body is not JSON ({e.Message}): {Truncate(Body, 300)}"); }
+    }
+
+    /// <summary>Deserialises the body.</summary>
+    public T Json<T>()
+    {
+        try { return JsonSerializer.Deserialize<T>(Body, ServiceHttp.JsonOptions)!; }
+        catch (JsonException e) { throw new EnvironmentProblemException($"{this}: unexpected body ({e.Message}): {Truncate(Body, 300)}"); }
+    }
+
+    /// <summary>"Prometheus GET https://…/api/v1/targets → 200".</summary>
+    public override string ToString() => $"{System} {Method} {Url} → {StatusCode}";
+
+    internal static string Truncate(string s, int max) => s.Length <= max ? s : s[..max] + $"… ({s.Length} chars)";
+}
+
+/// <summary>A service answered with a status the caller cannot work with (auth refused, server error).</summary>
+public sealed class ServiceResponseException(HttpExchange exchange)
+    : EnvironmentProblemException($"{exchange}: {HttpExchange.Truncate(exchange.Body.Trim(), 500)}")
+{
+    /// <summary>The exchange that failed.</summary>
+    public HttpExchange Exchange { get; } = exchange;
+}
+
+/// <summary>
+/// HTTP transport to one service of the target: TLS verified against the target's CA, credentials
+/// applied, a deadline on every request, and every exchange recorded (redacted) as evidence.
+/// Connection failures and timeouts become <see cref="EnvironmentProblemException"/>s naming the
+/// system and URL, so an unreachable target makes a scenario BROKEN within seconds.
+/// </summary>
+public sealed class ServiceHttp : IDisposable
+{
+    internal static readonly JsonSerializerOptions JsonOptions = new() { PropertyNameCaseInsensitive = true };
+    private const int MaxEvidenceBody = 64 * 1024;
+
+    private readonly HttpClient _client;
+    private readonly EvidenceLog _evidence;
+    private readonly Action<HttpRequestMessage> _authorize;
+
+    /// <summary>Creates the transport.</summary>
+    /// <param name="system">Name used in messages and evidence ("Prometheus").</param>
+    /// <param name="endpoint">Address and credentials from the target.</param>
+    /// <param name="defaultCaFile">The target's default CA bundle.</param>
+    /// <param name="evidence">Where exchanges are recorded.</param>
+    /// <param name="authorize">Adds credentials to a request (null: none).</param>
+    /// <param name="timeout">Per-request deadline (default 10 s).</param>
+    public ServiceHttp(string system, ServiceEndpoint endpoint, string? defaultCaFile, EvidenceLog evidence,
+        Action<HttpRequestMessage>? authorize = null, TimeSpan? timeout = null)
+    {
+        System = system;
+        Endpoint = endpoint;
+        _evidence = evidence;
+        _authorize = authorize ?? (_ => { });
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(1),
+            SslOptions = TlsTrust.ClientOptions(endpoint.CaFile ?? defaultCaFile, endpoint.TlsServerName, endpoint.SkipVerify),
+        };
+        _client = new HttpClient(handler) { BaseAddress = endpoint.BaseUri, Timeout = timeout ?? TimeSpan.FromSeconds(10) };
+    }
+
+    /// <summary>Name of the system.</summary>
+    public string System { get; }
+
+    /// <summary>The endpoint.</summary>
+    public ServiceEndpoint Endpoint { get; }
+
+    /// <summary>Sends a request and records the exchange; any status is returned.</summary>
+    public async Task<HttpExchange> SendAsync(HttpMethod method, string path, HttpContent? content = null,
+        bool authenticate = true, IReadOnlyDictionary<string, string>? headers = null, bool record = true,
+        CancellationToken ct = default)
+    {
+        using var request = new HttpRequestMessage(method, path.TrimStart('/')) { Content = content };
+        if (authenticate) _authorize(request);
+        foreach (var (k, v) in headers ?? new Dictionary<string, string>()) request.Headers.TryAddWithoutValidation(k, v);
+        var url = new Uri(_client.BaseAddress!, path.TrimStart('/'));
+        var requestBody = content is null ? null : await content.ReadAsStringAsync(ct);
+        var sw = Stopwatch.StartNew();
+        try
+        {
+            using var response = await _client.SendAsync(request, ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            var responseHeaders = response.Headers.Concat(response.Content.Headers)
+                .GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase)
+                .ToDictionary(g => g.Key, g => string.Join(", ", g.SelectMany(h => h.Value)), StringComparer.OrdinalIgnoreCase);
+            var exchange = new HttpExchange(System, method.Method, url, response.StatusCode, body, responseHeaders, sw.Elapsed);
+            if (record) Record(request, requestBody, exchange);
+            return exchange;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException && !ct.IsCancellationRequested)
+        {
+            var why = Explain(e, _client.Timeout);
+            _evidence.Note($"{System} {method.Method} {url}: {why}");
+            throw new EnvironmentProblemException($"{System} {method.Method} {url}: {why}", e);
+        }
+    }
+
+    /// <summary>GET that must answer 2xx; anything else throws <see cref="ServiceResponseException"/>.</summary>
+    public async Task<HttpExchange> GetOkAsync(string path, CancellationToken ct = default)
+    {
+        var exchange = await SendAsync(HttpMethod.Get, path, ct: ct);
+        return exchange.IsSuccess ? exchange : throw new ServiceResponseException(exchange);
+    }
+
+    private void Record(HttpRequestMessage request, string? requestBody, HttpExchange exchange)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"{exchange.Method} {exchange.Url}");
+        foreach (var h in request.Headers) sb.AppendLine($"{h.Key}: {string.Join(", ", h.Value)}");
+        if (requestBody is not null) sb.AppendLine().AppendLine(HttpExchange.Truncate(requestBody, MaxEvidenceBody));
+        sb.AppendLine();
+        sb.AppendLine($"→ {exchange.StatusCode} {exchange.Status} in {exchange.Elapsed.TotalMilliseconds:F0} ms");
+        foreach (var h in exchange.Headers) sb.AppendLine($"{h.Key}: {h.Value}");
+        sb.AppendLine();
+        sb.AppendLine(HttpExchange.Truncate(PrettyJson(exchange.Body), MaxEvidenceBody));
+        _evidence.AttachText(exchange.ToString(), sb.ToString(), "text/plain", "txt");
+    }
+
+    private static string PrettyJson(string body)
+    {
+        var t = body.TrimStart();
+        if (!(t.StartsWith('{') || t.StartsWith('['))) return body;
+        try { return JsonSerializer.Serialize(JsonDocument.Parse(body).RootElement, new JsonSerializerOptions { WriteIndented = true }); }
+        catch (JsonException) { return body; }
+    }
+
+    private static string Explain(Exception e, TimeSpan timeout)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            switch (x)
+            {
+                case SocketException se when se.SocketErrorCode == SocketError.ConnectionRefused: return "connection refused (is the service running?)";
+                case SocketException se when se.SocketErrorCode == SocketError.HostNotFound: return "host not found (DNS)";
+                case SocketException se: return $"network error: {se.SocketErrorCode}";
+                case System.Security.Authentication.AuthenticationException ae: return $"TLS handshake failed: {ae.Message}";
+                case TimeoutException or TaskCanceledException: return $"no answer within {timeout.TotalSeconds:F0} s";
+            }
+        }
+        return e.Message;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _client.Dispose();
+}
+
+/// <summary>TLS client settings that trust a given CA bundle (and only it) when one is named.</summary>
+public static class TlsTrust
+{
+    /// <summary>Client options verifying against <paramref name="caFile"/> (system roots when null).</summary>
+    public static SslClientAuthenticationOptions ClientOptions(string? caFile, string? serverName, bool skipVerify)
+    {
+        var options = new SslClientAuthenticationOptions();
+        if (serverName is not null) options.TargetHost = serverName;
+        if (skipVerify)
+        {
+            options.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+            return options;
+        }
+        if (caFile is null) return options;
+        var roots = new X509Certificate2Collection();
+        roots.ImportFromPemFile(caFile);
+        options.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+        {
+            if (certificate is null) return false;
+            // Name mismatch is decided by the platform; chain trust is decided against our roots only.
+            if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0) return false;
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return chain.Build(new X509Certificate2(certificate));
+        };
+        return options;
+    }
+}
+
+/// <summary>Credential helpers for <see cref="ServiceHttp"/>.</summary>
+public static class Credentials
+{
+    /// <summary>Adds "Authorization: Bearer" from the endpoint's token, if any.</summary>
+    public static Action<HttpRequestMessage> Bearer(ServiceEndpoint endpoint) => request =>
+    {
+        if (endpoint.Token?.Resolve() is { } token)
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    };
+
+    /// <summary>Adds a named token header (X-Consul-Token, X-Nomad-Token) from the endpoint's token, if any.</summary>
+    public static Action<HttpRequestMessage> Header(ServiceEndpoint endpoint, string header) => request =>
+    {
+        if (endpoint.Token?.Resolve() is { } token) request.Headers.TryAddWithoutValidation(header, token);
+    };
+
+    /// <summary>Adds basic auth from the endpoint's username and password, if both are set.</summary>
+    public static Action<HttpRequestMessage> Basic(ServiceEndpoint endpoint) => request =>
+    {
+        if (endpoint.Username is { } user && endpoint.Password?.Resolve() is { } password)
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+    };
+}

@@ -1,0 +1,61 @@
+using Acceptance.Support.Evidence;
+
+namespace Acceptance.Support.Lifecycle;
+
+/// <summary>
+/// Everything a scenario created (a pushed metric group, a submitted job, a KV key) is pushed here
+/// as an <see cref="IAsyncDisposable"/> and undone LIFO when the scenario ends, pass or fail.
+/// Every undo is attempted even when one fails; failures are recorded and reported together.
+/// KEEP_SANDBOX=1 keeps what was created, for debugging, and says so in the evidence.
+/// </summary>
+public sealed class CleanupStack(EvidenceLog evidence)
+{
+    private readonly Stack<IAsyncDisposable> _items = new();
+    private readonly object _gate = new();
+
+    /// <summary>Registers something to undo; returns it for chaining.</summary>
+    public T Push<T>(T item) where T : IAsyncDisposable
+    {
+        lock (_gate) _items.Push(item);
+        return item;
+    }
+
+    /// <summary>Number of pending undos.</summary>
+    public int Count { get { lock (_gate) return _items.Count; } }
+
+    /// <summary>Undoes everything, most recent first. Throws one exception listing every failed undo.</summary>
+    public async Task RunAsync()
+    {
+        if (Environment.GetEnvironmentVariable("KEEP_SANDBOX") == "1")
+        {
+            lock (_gate)
+            {
+                foreach (var item in _items) evidence.Note($"cleanup skipped (KEEP_SANDBOX=1): {item}");
+                _items.Clear();
+            }
+            return;
+        }
+        var failures = new List<string>();
+        while (true)
+        {
+            IAsyncDisposable item;
+            lock (_gate)
+            {
+                if (_items.Count == 0) break;
+                item = _items.Pop();
+            }
+            try
+            {
+                await item.DisposeAsync();
+                evidence.Note($"cleanup: {item}: done");
+            }
+            catch (Exception e)
+            {
+                failures.Add($"{item}: {e.Message}");
+                evidence.Note($"cleanup: {item}: FAILED: {e.Message}");
+            }
+        }
+        if (failures.Count > 0)
+            throw new InvalidOperationException("Cleanup left something behind:\n  - " + string.Join("\n  - ", failures));
+    }
+}

@@ -1,0 +1,60 @@
+namespace Acceptance.Support.Outcomes;
+
+/// <summary>
+/// The environment could not be examined (unreachable endpoint, timeout, missing credential,
+/// misconfiguration). The scenario is BROKEN, not FAILED: nothing is known about the deployment.
+/// </summary>
+public class EnvironmentProblemException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The checklist line cannot be verified against this target (service not declared, no log
+/// endpoint, no attestation). The scenario is reported SKIPPED with this reason, never passed.
+/// </summary>
+public sealed class NotVerifiedException(string reason) : Exception(reason)
+{
+    /// <summary>Why the line is not verified.</summary>
+    public string Reason => Message;
+}
+
+/// <summary>How a scenario's outcome is classified for the report.</summary>
+public enum OutcomeKind
+{
+    /// <summary>The deployment did what the checklist line asks.</summary>
+    Passed,
+    /// <summary>The deployment does not do what the checklist line asks (a deployment defect).</summary>
+    Failed,
+    /// <summary>The check could not run (environment problem or suite defect).</summary>
+    Broken,
+    /// <summary>Not verified, with a reason.</summary>
+    Skipped,
+}
+
+/// <summary>Classifies exceptions into outcomes.</summary>
+public static class OutcomeClassifier
+{
+    /// <summary>Failed for assertion failures, skipped for not-verified, broken for everything else.</summary>
+    public static OutcomeKind Classify(Exception? error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case NotVerifiedException: return OutcomeKind.Skipped;
+                case EnvironmentProblemException: return OutcomeKind.Broken;
+            }
+            var typeName = e.GetType().FullName ?? "";
+            if (typeName is "NUnit.Framework.IgnoreException" or "NUnit.Framework.InconclusiveException") return OutcomeKind.Skipped;
+            if (typeName is "NUnit.Framework.AssertionException" or "NUnit.Framework.MultipleAssertException"
+                || typeName.StartsWith("FluentAssertions.", StringComparison.Ordinal)) return OutcomeKind.Failed;
+        }
+        return error is null ? OutcomeKind.Passed : OutcomeKind.Broken;
+    }
+
+    /// <summary>The innermost meaningful message: the not-verified reason, or the exception chain.</summary>
+    public static string Describe(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+            if (e is NotVerifiedException nv) return nv.Reason;
+        return error.Message;
+    }
+}

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Acceptance.Support.Evidence;
+using Acceptance.Support.Outcomes;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Acceptance.Support.Polling;
+
+/// <summary>What one attempt of a poll saw.</summary>
+/// <param name="Done">True when the condition holds.</param>
+/// <param name="Value">The value observed.</param>
+/// <param name="State">A short description of the state, logged for every attempt.</param>
+public readonly record struct PollCheck<T>(bool Done, T Value, string State)
+{
+    /// <summary>The condition holds.</summary>
+    public static PollCheck<T> Satisfied(T value, string state) => new(true, value, state);
+
+    /// <summary>Not yet: try again after the interval.</summary>
+    public static PollCheck<T> NotYet(T value, string state) => new(false, value, state);
+}
+
+/// <summary>How a poll ended.</summary>
+public sealed record PollResult<T>(string Description, bool Converged, T? Value, int Attempts, TimeSpan Elapsed,
+    string LastState, TimeSpan Timeout)
+{
+    /// <summary>A sentence for messages and evidence.</summary>
+    public override string ToString() => Converged
+        ? $"{Description}: converged after {Elapsed.TotalSeconds:F1} s ({Attempts} attempt(s)): {LastState}"
+        : $"{Description}: not reached within {Timeout.TotalSeconds:F0} s ({Attempts} attempt(s)); last state: {LastState}";
+}
+
+/// <summary>
+/// Stops a poll at once: the state is terminal (a failed allocation, a critical check) and waiting
+/// longer cannot help.
+/// </summary>
+public sealed class StopPollingException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>A poll that had to succeed did not converge in time.</summary>
+public sealed class PollTimeoutException(string message) : Exception(message);
+
+/// <summary>
+/// Waits for an eventually-consistent condition with a deadline, recording every attempt (number,
+/// time, observed state) in the evidence and saying how long convergence took. Environment problems
+/// (connection refused, TLS failure) stop the poll at once: an unreachable target is reported within
+/// seconds, not after the deadline.
+/// </summary>
+public static class Poll
+{
+    /// <summary>Polls until the check is satisfied or the deadline passes; never throws on timeout.</summary>
+    public static async Task<PollResult<T>> TryUntilAsync<T>(string description, TimeSpan timeout, TimeSpan interval,
+        Func<CancellationToken, Task<PollCheck<T>>> check, EvidenceLog? evidence = null, CancellationToken ct = default)
+    {
+        var sw = Stopwatch.StartNew();
+        var attempts = 0;
+        PollCheck<T> last = default;
+        var pipeline = new ResiliencePipelineBuilder<PollCheck<T>>()
+            .AddTimeout(new TimeoutStrategyOptions { Timeout = timeout })
+            .AddRetry(new RetryStrategyOptions<PollCheck<T>>
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { Done: false }),
+                MaxRetryAttempts = int.MaxValue,
+                Delay = interval,
+                BackoffType = DelayBackoffType.Constant,
+                UseJitter = false,
+            })
+            .Build();
+
+        try
+        {
+            last = await pipeline.ExecuteAsync(async token =>
+            {
+                attempts++;
+                var result = await check(token);
+                evidence?.Note($"[{description}] attempt {attempts} at +{sw.Elapsed.TotalSeconds:F1} s: {result.State}");
+                last = result;
+                return result;
+            }, ct);
+        }
+        catch (TimeoutRejectedException)
+        {
+            // deadline passed: `last` holds the last observation
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // the check itself was cancelled by the deadline
+        }
+
+        var outcome = new PollResult<T>(description, last.Done, last.Value, attempts, sw.Elapsed,
+            last.State ?? "no attempt completed", timeout);
+        evidence?.Note(outcome.ToString());
+        return outcome;
+    }
+
+    /// <summary>Polls until satisfied; throws <see cref="PollTimeoutException"/> with the last state otherwise.</summary>
+    public static async Task<T> UntilAsync<T>(string description, TimeSpan timeout, TimeSpan interval,
+        Func<CancellationToken, Task<PollCheck<T>>> check, EvidenceLog? evidence = null, CancellationToken ct = default)
+    {
+        var result = await TryUntilAsync(description, timeout, interval, check, evidence, ct);
+        return result.Converged ? result.Value! : throw new PollTimeoutException(result.ToString());
+    }
+}
