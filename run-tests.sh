@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Runs the production deployment checklist against a target and leaves the evidence in reports/.
+# See ./run-tests.sh --help.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+
+EXIT_OK=0          # every check that ran passed (lines not verified do not count unless --strict)
+EXIT_CHECKS=1      # at least one check failed (deployment defect) or broke (environment problem)
+EXIT_NOSTART=2     # the run could not start: bad target file, bad attestations file, missing tool, sandbox down
+
+usage() {
+  cat <<'EOF'
+Usage: ./run-tests.sh [options]
+
+Runs the Gherkin features in features/ against a target environment and writes the evidence:
+  reports/allure-report/awesome/index.html   the single-file report (opens from file://)
+  reports/allure-report/dashboard/index.html trends across runs (history in reports/history/)
+  reports/checklist.md                       the checklist, line by line, with the sign-off block
+  reports/junit/*.xml, reports/trx/*.trx     for CI systems
+  reports/summary.json                       counts and the exit code
+
+Options:
+  --target FILE        target file (docs/target-file.md). Default: start the local sandbox
+                       (sandbox/up) and use the target file it writes.
+  --tags EXPR          run only matching scenarios: @tag, not @tag, and, or, parentheses
+                       e.g. --tags "@checklist:MON-MS-1 or @critical"
+  --read-only          skip scenarios tagged @mutating (nothing is written to the target)
+  --attestations FILE  attestations for manual checklist lines (see docs/attestations.md)
+  --strict             checklist lines left not verified also make the run fail (exit 1)
+  --no-report          skip the HTML report (checklist.md and JUnit are still written)
+  -h, --help           this text
+
+Environment: CONSUL_HTTP_ADDR, CONSUL_HTTP_TOKEN(_FILE), CONSUL_CACERT, NOMAD_ADDR, NOMAD_TOKEN,
+NOMAD_CACERT, PROMETHEUS_ADDR, GRAFANA_TOKEN, ... override the target file (docs/target-file.md).
+KEEP_SANDBOX=1 keeps what @mutating scenarios created.
+
+Exit codes:
+  0  no check failed or broke
+  1  at least one check failed (deployment defect) or broke (environment problem)
+  2  the run could not start (bad target or attestations file, missing tool, sandbox not up)
+EOF
+}
+
+TARGET=""
+TAGS=""
+READ_ONLY=0
+STRICT=0
+REPORT=1
+ATTESTATIONS=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --target) TARGET="${2:?--target needs a file}"; shift 2 ;;
+    --tags) TAGS="${2:?--tags needs an expression}"; shift 2 ;;
+    --read-only) READ_ONLY=1; shift ;;
+    --strict) STRICT=1; shift ;;
+    --no-report) REPORT=0; shift ;;
+    --attestations) ATTESTATIONS="${2:?--attestations needs a file}"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "run-tests.sh: unknown option '$1' (see --help)" >&2; exit $EXIT_NOSTART ;;
+  esac
+done
+
+say() { printf '==> %s\n' "$*"; }
+die() { printf 'run-tests.sh: %s\n' "$*" >&2; exit $EXIT_NOSTART; }
+
+# --- tags expression -> VSTest filter ------------------------------------------------------
+# @a -> TestCategory=a ; not @a -> TestCategory!=a ; and -> & ; or -> |
+tags_to_filter() {
+  local expr="$1" out="" tok
+  expr="${expr//(/ ( }"; expr="${expr//)/ ) }"
+  local negate=0
+  for tok in $expr; do
+    case "$tok" in
+      and) out+="&" ;;
+      or) out+="|" ;;
+      not) negate=1 ;;
+      "("|")") out+="$tok" ;;
+      @*) if [ $negate = 1 ]; then out+="TestCategory!=${tok#@}"; negate=0; else out+="TestCategory=${tok#@}"; fi ;;
+      *) die "--tags: cannot read '$tok' (write tags as @name, combined with and/or/not)" ;;
+    esac
+  done
+  printf '%s' "$out"
+}
+
+FILTER=""
+[ -n "$TAGS" ] && FILTER="($(tags_to_filter "$TAGS"))"
+if [ $READ_ONLY = 1 ]; then
+  FILTER="${FILTER:+$FILTER&}TestCategory!=mutating"
+fi
+
+# --- tools ---------------------------------------------------------------------------------
+command -v dotnet >/dev/null || die "the .NET SDK (dotnet) is not installed; see README.md"
+if [ $REPORT = 1 ]; then
+  command -v node >/dev/null || die "Node.js is needed for the HTML report (or use --no-report)"
+  if [ ! -x tools/allure/node_modules/.bin/allure ]; then
+    say "installing the pinned Allure Report (tools/allure, npm ci)"
+    (cd tools/allure && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci in tools/allure failed"
+  fi
+fi
+
+say "building the suite"
+BUILD_LOG="$(mktemp)"
+if ! dotnet build "$ROOT/src/StepDefinitions/StepDefinitions.csproj" -c Release -v q -nologo >"$BUILD_LOG" 2>&1 \
+   || ! dotnet build "$ROOT/src/Cli/Cli.csproj" -c Release -v q -nologo >>"$BUILD_LOG" 2>&1; then
+  grep -E "error|Error" "$BUILD_LOG" | sort -u | head -20 >&2
+  die "the build failed (full log: $BUILD_LOG)"
+fi
+rm -f "$BUILD_LOG"
+CLI=(dotnet "$ROOT/src/Cli/bin/Release/net10.0/acceptance.dll")
+
+# --- target --------------------------------------------------------------------------------
+if [ -z "$TARGET" ]; then
+  say "no --target given: starting the local sandbox (sandbox/up)"
+  "$ROOT/sandbox/up" || die "the local sandbox did not start (see the messages above; sandbox/status)"
+  TARGET="${SANDBOX_STATE:-$ROOT/sandbox/.state}/target.yaml"
+fi
+TARGET="$(cd "$(dirname "$TARGET")" 2>/dev/null && pwd)/$(basename "$TARGET")" || die "target file $TARGET: folder does not exist"
+"${CLI[@]}" check-target "$TARGET" || exit $EXIT_NOSTART
+
+# --- run -----------------------------------------------------------------------------------
+REPORTS="$ROOT/reports"
+RESULTS="$REPORTS/allure-results"
+rm -rf "$RESULTS" "$REPORTS/junit" "$REPORTS/trx" "$REPORTS/allure-report"
+mkdir -p "$RESULTS" "$REPORTS/history"
+RUN_ID="$(date -u +%Y%m%dT%H%M%SZ)-$(head -c4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export ACCEPTANCE_TARGET="$TARGET" ACCEPTANCE_RESULTS_DIR="$RESULTS" ACCEPTANCE_RUN_ID="$RUN_ID"
+export ACCEPTANCE_READ_ONLY="$READ_ONLY"
+ACCEPTANCE_GIT_SHA="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+export ACCEPTANCE_GIT_SHA
+
+say "run $RUN_ID against $TARGET${FILTER:+ (filter: $FILTER)}"
+TEST_ARGS=(test "$ROOT/src/StepDefinitions/StepDefinitions.csproj" -c Release --no-build --nologo
+  --logger "junit;LogFilePath=$REPORTS/junit/{assembly}.xml"
+  --logger "trx;LogFileName=acceptance.trx" --results-directory "$REPORTS/trx"
+  --logger "console;verbosity=normal")
+[ -n "$FILTER" ] && TEST_ARGS+=(--filter "$FILTER")
+dotnet "${TEST_ARGS[@]}"
+TEST_EXIT=$?
+
+# --- evidence ------------------------------------------------------------------------------
+REPORT_ARGS=(report --results "$RESULTS" --checklist "$ROOT/checklist" --out "$REPORTS" --target "$TARGET" --run-id "$RUN_ID")
+[ -n "$ATTESTATIONS" ] && REPORT_ARGS+=(--attestations "$ATTESTATIONS")
+[ $STRICT = 1 ] && REPORT_ARGS+=(--strict)
+"${CLI[@]}" "${REPORT_ARGS[@]}"
+EXIT=$?
+# A test host that crashed writes no results for what it did not run: never report that as green.
+if [ $EXIT = 0 ] && [ $TEST_EXIT != 0 ] && ! ls "$RESULTS"/*-result.json >/dev/null 2>&1; then EXIT=$EXIT_CHECKS; fi
+
+if [ $REPORT = 1 ]; then
+  say "generating the report"
+  (cd tools/allure && ALLURE_OUTPUT="$REPORTS/allure-report" ALLURE_HISTORY="$REPORTS/history/history.jsonl" \
+     ALLURE_REPORT_NAME="Production deployment checklist: $(basename "$TARGET")" \
+     ./node_modules/.bin/allure generate "$RESULTS" >"$REPORTS/allure-generate.log" 2>&1) \
+     || echo "warning: allure generate failed (see reports/allure-generate.log)" >&2
+  node tools/allure/strip-analytics.mjs "$REPORTS"/allure-report/*/index.html "$REPORTS/allure-report/index.html" >/dev/null \
+     || echo "warning: could not strip the analytics tag from the report" >&2
+  echo
+  echo "Report:     $REPORTS/allure-report/awesome/index.html"
+  echo "Trends:     $REPORTS/allure-report/dashboard/index.html"
+fi
+echo "Checklist:  $REPORTS/checklist.md"
+echo "JUnit:      $REPORTS/junit/"
+exit $EXIT

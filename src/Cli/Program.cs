@@ -1,0 +1,156 @@
+using Acceptance.Support.Checklist;
+using Acceptance.Support.Configuration;
+using Acceptance.Support.Evidence.Allure;
+
+namespace Acceptance.Cli;
+
+/// <summary>
+/// The suite's command line helper, called by run-tests.sh:
+///   acceptance check-target FILE                 validate a target file (exit 2 on problems)
+///   acceptance report --results DIR --checklist DIR --out DIR [--attestations FILE] [--strict]
+///                                                checklist.md, summary.json, not-verified results, exit code
+/// Exit codes: 0 ok, 1 checks failed or broke (or, with --strict, lines not verified), 2 bad input.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        try
+        {
+            return args.FirstOrDefault() switch
+            {
+                "check-target" when args.Length == 2 => CheckTarget(args[1]),
+                "report" => Report(Options.Parse(args.Skip(1))),
+                _ => Usage(),
+            };
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"acceptance: {e.Message}");
+            return 2;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            Console.Error.WriteLine($"acceptance: {e.Message}");
+            return 2;
+        }
+    }
+
+    private static int Usage()
+    {
+        Console.Error.WriteLine("usage: acceptance check-target FILE | acceptance report --results DIR --checklist DIR --out DIR [--attestations FILE] [--strict] [--run-id ID] [--target FILE]");
+        return 2;
+    }
+
+    private static int CheckTarget(string file)
+    {
+        try
+        {
+            var target = TargetFileLoader.Load(file);
+            Console.WriteLine($"target {target.Name} ({target.Environment}) from {target.SourceFile}: " +
+                              $"{target.Services.Count} service(s): {string.Join(", ", target.Services.Values)}");
+            foreach (var (key, service) in target.Services)
+                if (service.SkipVerify) Console.WriteLine($"warning: services.{key}: TLS verification is disabled");
+            return 0;
+        }
+        catch (TargetConfigurationException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+    }
+
+    private static int Report(Options o)
+    {
+        var catalog = ChecklistCatalog.Load(Path.Combine(o.Require("checklist"), "checklist-items.tsv"));
+        var seed = File.ReadAllText(Path.Combine(o.Require("checklist"), "production-deployment-checklist.md"));
+        var results = o.Require("results");
+        var outDir = o.Require("out");
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+        AttestationSet attestations;
+        try
+        {
+            attestations = o.Get("attestations") is { } file ? AttestationSet.Load(file, catalog, today) : AttestationSet.Empty;
+        }
+        catch (InvalidDataException e)
+        {
+            // The results already collected are kept: the report is still written, without attestations.
+            Console.Error.WriteLine($"attestations: {e.Message}");
+            attestations = AttestationSet.Empty;
+            o.AttestationError = e.Message;
+        }
+        foreach (var r in attestations.Rejected) Console.Error.WriteLine($"attestation for {r.Id} not accepted: {r.Reason}");
+
+        var report = ChecklistReport.Build(results, catalog, attestations);
+        report.WritePlaceholders(new AllureResultsWriter(results));
+
+        var target = o.Get("target") is { } t ? TryLoad(t) : null;
+        var signOff = new SignOff(DateTime.UtcNow,
+            Environment.GetEnvironmentVariable("ACCEPTANCE_DEPLOYED_BY") ?? attestations.DeployedBy ?? Environment.UserName,
+            target is null ? "(unknown target)" : $"{target.Name} ({target.Environment})",
+            o.Get("run-id") ?? "");
+        Directory.CreateDirectory(outDir);
+        File.WriteAllText(Path.Combine(outDir, "checklist.md"), report.RenderMarkdown(seed, signOff));
+
+        var strict = o.Flag("strict");
+        var exit = o.AttestationError is not null ? Math.Max(report.ExitCode(strict), 2) : report.ExitCode(strict);
+        var summary = new Dictionary<string, object?>
+        {
+            ["run_id"] = signOff.RunId,
+            ["target"] = signOff.Environment,
+            ["sign_off_status"] = report.SignOffStatus,
+            ["scenarios"] = new Dictionary<string, int>
+            {
+                ["passed"] = report.Count(AllureStatus.Passed), ["failed"] = report.Count(AllureStatus.Failed),
+                ["broken"] = report.Count(AllureStatus.Broken), ["skipped"] = report.Count(AllureStatus.Skipped),
+            },
+            ["lines"] = Enum.GetValues<LineStatus>().ToDictionary(ChecklistReport.Word, s => report.Lines.Count(l => l.Status == s)),
+            ["exit_code"] = exit,
+            ["attestation_error"] = o.AttestationError,
+        };
+        File.WriteAllText(Path.Combine(outDir, "summary.json"),
+            System.Text.Json.JsonSerializer.Serialize(summary, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+
+        Console.WriteLine($"Scenarios: {report.Count(AllureStatus.Passed)} passed, {report.Count(AllureStatus.Failed)} failed, " +
+                          $"{report.Count(AllureStatus.Broken)} broken, {report.Count(AllureStatus.Skipped)} skipped");
+        Console.WriteLine("Checklist lines: " + string.Join(", ", Enum.GetValues<LineStatus>()
+            .Select(s => $"{report.Lines.Count(l => l.Status == s)} {ChecklistReport.Word(s)}")) + $" → sign-off status {report.SignOffStatus}");
+        foreach (var l in report.Lines.Where(l => l.Status is LineStatus.Failed or LineStatus.Broken))
+            Console.WriteLine($"  {ChecklistReport.Word(l.Status).ToUpperInvariant()} {l.Item.Id}: {l.Reason}");
+        return exit;
+    }
+
+    private static TargetEnvironment? TryLoad(string file)
+    {
+        try { return TargetFileLoader.Load(file); }
+        catch (TargetConfigurationException) { return null; }
+    }
+
+    private sealed class UsageException(string message) : Exception(message);
+
+    private sealed class Options
+    {
+        private readonly Dictionary<string, string?> _values = new();
+        public string? AttestationError { get; set; }
+
+        public static Options Parse(IEnumerable<string> args)
+        {
+            var o = new Options();
+            var list = args.ToList();
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (!list[i].StartsWith("--")) throw new UsageException($"unexpected argument '{list[i]}'");
+                var name = list[i][2..];
+                if (name == "strict") { o._values[name] = "true"; continue; }
+                if (i + 1 >= list.Count) throw new UsageException($"--{name} needs a value");
+                o._values[name] = list[++i];
+            }
+            return o;
+        }
+
+        public string? Get(string name) => _values.GetValueOrDefault(name) is { Length: > 0 } v ? v : null;
+        public string Require(string name) => Get(name) ?? throw new UsageException($"--{name} is required");
+        public bool Flag(string name) => _values.ContainsKey(name);
+    }
+}
