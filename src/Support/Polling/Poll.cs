@@ -58,7 +58,7 @@ public static class Poll
             .AddTimeout(new TimeoutStrategyOptions { Timeout = timeout })
             .AddRetry(new RetryStrategyOptions<PollCheck<T>>
             {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { Done: false }),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is null && !args.Outcome.Result.Done),
                 MaxRetryAttempts = int.MaxValue,
                 Delay = interval,
                 BackoffType = DelayBackoffType.Constant,

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The project's own tests: Support (units), the Reqnroll bridge, the sandbox and the stand-ins.
+# Starts the local sandbox (the sandbox and stand-in tests need it), runs every tests/*/*.Tests.csproj,
+# writes JUnit files to reports/tests/ and prints a summary. Exit 0 only when every test passed.
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+OUT="$ROOT/reports/tests"
+rm -rf "$OUT"; mkdir -p "$OUT"
+
+command -v dotnet >/dev/null || { echo "tests/run.sh: the .NET SDK (dotnet) is not installed" >&2; exit 2; }
+
+echo "==> building"
+if ! dotnet build Acceptance.sln -v q -nologo > "$OUT/build.log" 2>&1; then
+  grep -E "error" "$OUT/build.log" | sort -u | head -20 >&2
+  echo "tests/run.sh: build failed (log: $OUT/build.log)" >&2
+  exit 2
+fi
+
+echo "==> starting the local sandbox"
+"$ROOT/sandbox/up" || { echo "tests/run.sh: the sandbox did not start" >&2; exit 2; }
+
+status=0
+for project in tests/*/*.Tests.csproj; do
+  name="$(basename "$project" .csproj)"
+  echo "==> $name"
+  dotnet test "$project" --no-build --nologo \
+    --logger "junit;LogFilePath=$OUT/$name.xml" --logger "console;verbosity=minimal" || status=1
+done
+/usr/bin/python3 "$ROOT/.ci/count-junit.py" "$OUT"/*.xml
+exit $status
