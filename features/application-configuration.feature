@@ -1,0 +1,3 @@
+@section:application-configuration
+Feature: Application Configuration
+  Pre-deployment phase: environment variables, images and configuration management.

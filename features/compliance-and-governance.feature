@@ -1,0 +1,3 @@
+@section:compliance-and-governance
+Feature: Compliance and Governance
+  Post-deployment phase: security compliance and change management.

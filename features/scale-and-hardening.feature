@@ -1,0 +1,3 @@
+@section:scale-and-hardening
+Feature: Next Steps After Deployment
+  Scale testing, security hardening, alert and dashboard customisation, runbooks.

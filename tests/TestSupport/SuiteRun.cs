@@ -1,0 +1,70 @@
+using System.Text.Json;
+using CliWrap;
+using CliWrap.Buffered;
+
+namespace Acceptance.TestSupport;
+
+/// <summary>One scenario's outcome, read back from the allure-results a suite run wrote.</summary>
+public sealed record ScenarioResult(string Name, string FullName, string Status, string? Message, IReadOnlyList<string> Tags,
+    IReadOnlyList<string> StepNames)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"{Status}: {Name}" + (Message is null ? "" : $" — {Message}");
+}
+
+/// <summary>
+/// Runs the real checklist suite (src/StepDefinitions, already built) as a child `dotnet test`
+/// with a filter, against a target file, into a private results folder, and returns each
+/// scenario's status and message. This is how the project's tests prove a check FAILS on its fault.
+/// </summary>
+public static class SuiteRun
+{
+    /// <summary>Runs the scenarios matching <paramref name="filter"/> (VSTest filter, e.g. "TestCategory=checklist:SEC-AC-1").</summary>
+    /// <param name="filter">VSTest filter expression.</param>
+    /// <param name="target">Target file (default: the sandbox's).</param>
+    /// <param name="environment">Extra environment variables for the run.</param>
+    /// <param name="timeout">Deadline for the whole child run (default 5 minutes).</param>
+    public static async Task<IReadOnlyList<ScenarioResult>> RunAsync(string filter, string? target = null,
+        IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
+    {
+        var results = Path.Combine(Path.GetTempPath(), "suite-run-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(results);
+        var env = new Dictionary<string, string?>
+        {
+            ["ACCEPTANCE_TARGET"] = target ?? Repository.SandboxTarget,
+            ["ACCEPTANCE_RESULTS_DIR"] = results,
+            ["ACCEPTANCE_RUN_ID"] = "selftest-" + Guid.NewGuid().ToString("N")[..6],
+        };
+        foreach (var (k, v) in environment ?? new Dictionary<string, string?>()) env[k] = v;
+
+        var project = Path.Combine(Repository.Root, "src", "StepDefinitions", "StepDefinitions.csproj");
+        var config = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(5));
+        var run = await Cli.Wrap("dotnet")
+            .WithArguments(["test", project, "-c", config, "--no-build", "--nologo", "--filter", filter])
+            .WithEnvironmentVariables(env)
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(cts.Token);
+
+        var list = new List<ScenarioResult>();
+        foreach (var file in Directory.EnumerateFiles(results, "*-result.json"))
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(file));
+            var r = doc.RootElement;
+            var tags = r.GetProperty("labels").EnumerateArray()
+                .Where(l => l.GetProperty("name").GetString() == "tag")
+                .Select(l => l.GetProperty("value").GetString() ?? "").ToList();
+            var message = r.TryGetProperty("statusDetails", out var d) && d.TryGetProperty("message", out var m) ? m.GetString() : null;
+            var steps = r.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString() ?? "").ToList();
+            list.Add(new ScenarioResult(r.GetProperty("name").GetString() ?? "", r.GetProperty("fullName").GetString() ?? "",
+                r.GetProperty("status").GetString() ?? "", message, tags, steps));
+        }
+        if (list.Count == 0)
+            throw new InvalidOperationException($"the suite run with filter '{filter}' produced no results (exit {run.ExitCode}):\n" +
+                                                Tail(run.StandardOutput + run.StandardError, 3000));
+        try { Directory.Delete(results, recursive: true); } catch (IOException) { }
+        return list;
+    }
+
+    private static string Tail(string s, int n) => s.Length <= n ? s : s[^n..];
+}
