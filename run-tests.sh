@@ -151,7 +151,7 @@ if [ $EXIT = 0 ] && [ $TEST_EXIT != 0 ] && ! ls "$RESULTS"/*-result.json >/dev/n
 if [ $REPORT = 1 ]; then
   say "generating the report"
   (cd tools/allure && ALLURE_OUTPUT="$REPORTS/allure-report" ALLURE_HISTORY="$REPORTS/history/history.jsonl" \
-     ALLURE_REPORT_NAME="Production deployment checklist: $(basename "$TARGET")" \
+     ALLURE_REPORT_NAME="Production deployment checklist: $(sed -n 's/.*"target": "\(.*\)",*$/\1/p' "$REPORTS/summary.json" | head -1)" \
      ./node_modules/.bin/allure generate "$RESULTS" >"$REPORTS/allure-generate.log" 2>&1) \
      || echo "warning: allure generate failed (see reports/allure-generate.log)" >&2
   node tools/allure/strip-analytics.mjs "$REPORTS"/allure-report/*/index.html "$REPORTS/allure-report/index.html" >/dev/null \

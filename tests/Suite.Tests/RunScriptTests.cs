@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using Acceptance.TestSupport;
+using CliWrap;
+using CliWrap.Buffered;
+using FluentAssertions;
+using NUnit.Framework;
+
+namespace Acceptance.Suite.Tests;
+
+/// <summary>
+/// run-tests.sh end to end: exit codes, the start-up validation of the target file, and the
+/// evidence it leaves (single-file HTML without analytics, checklist.md, JUnit, Allure results).
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class RunScriptTests
+{
+    private static Task<BufferedCommandResult> RunTests(params string[] args) =>
+        Cli.Wrap(Path.Combine(Repository.Root, "run-tests.sh")).WithArguments(args)
+            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+
+    [Test]
+    public async Task A_malformed_target_file_stops_the_run_with_exit_2_and_every_problem_listed()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"bad-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(file, """
+            environment: production
+            services:
+              consul: { address: not-a-url, token: s3cr3t-inline }
+              nomad: { token: { env: NOMAD_TOKEN } }
+              kafka: { address: http://x }
+            thresholds: { retention_min_days: lots }
+            """);
+        var result = await RunTests("--target", file, "--no-report");
+        var output = result.StandardOutput + result.StandardError;
+        result.ExitCode.Should().Be(2, output);
+        output.Should().Contain("field name: missing")
+            .And.Contain("services.consul.address")
+            .And.Contain("services.consul.token: secrets must not be written in the target file")
+            .And.Contain("services.nomad.address: missing")
+            .And.Contain("services.kafka: unknown service")
+            .And.Contain("thresholds.retention_min_days");
+        output.Should().NotContain("s3cr3t-inline", "a secret written inline must not be echoed");
+        output.Should().NotContain("   at ", "bad input gets a message, not a stack trace");
+        File.Delete(file);
+    }
+
+    [Test]
+    public async Task Check_target_answers_within_seconds()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"bad-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(file, "name: [unclosed\n");
+        var cli = Directory.GetFiles(Path.Combine(Repository.Root, "src", "Cli", "bin"), "acceptance.dll", SearchOption.AllDirectories).First();
+        var sw = Stopwatch.StartNew();
+        var result = await Cli.Wrap("dotnet").WithArguments([cli, "check-target", file])
+            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+        sw.Stop();
+        TestContext.Out.WriteLine($"check-target on a malformed file: {sw.Elapsed.TotalMilliseconds:F0} ms");
+        result.ExitCode.Should().Be(2);
+        result.StandardError.Should().Contain(file).And.Contain("not valid YAML");
+        sw.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10), "generous for a loaded machine; the benchmark prints the real figure");
+        File.Delete(file);
+    }
+
+    [Test]
+    public async Task A_green_run_exits_0_and_leaves_the_evidence()
+    {
+        using var stack = ThrowawayStack.Start();
+        var result = await RunTests("--target", stack.TargetFile, "--tags", "@checklist:MON-MS-1 or @checklist:MON-MS-4");
+        var output = result.StandardOutput + result.StandardError;
+        result.ExitCode.Should().Be(0, output);
+        var reports = Path.Combine(Repository.Root, "reports");
+        var html = await File.ReadAllTextAsync(Path.Combine(reports, "allure-report", "awesome", "index.html"));
+        html.Should().NotContain("googletagmanager", "the evidence report must make no outside request");
+        html.Length.Should().BeGreaterThan(100_000, "the single-file report embeds its data and scripts");
+        var checklist = await File.ReadAllTextAsync(Path.Combine(reports, "checklist.md"));
+        checklist.Should().Contain("✅ **verified** `MON-MS-1`").And.Contain("**Environment**: throwaway (test)")
+            .And.Contain("☑ Partial");
+        Directory.GetFiles(Path.Combine(reports, "junit"), "*.xml").Should().NotBeEmpty();
+        File.Exists(Path.Combine(reports, "allure-results", "environment.properties")).Should().BeTrue();
+        output.Should().Contain("Report:").And.Contain("checklist.md");
+    }
+
+    [Test]
+    public async Task A_failing_check_makes_the_run_exit_1_and_the_sign_off_Failed()
+    {
+        using var stack = ThrowawayStack.Start(retention: "1d");
+        var result = await RunTests("--target", stack.TargetFile, "--tags", "@checklist:MON-MS-4", "--no-report");
+        result.ExitCode.Should().Be(1, result.StandardOutput + result.StandardError);
+        var checklist = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "reports", "checklist.md"));
+        checklist.Should().Contain("❌ **failed** `MON-MS-4`").And.Contain("☑ Failed");
+    }
+
+    [Test]
+    public async Task Strict_makes_lines_left_not_verified_fail_the_run()
+    {
+        using var stack = ThrowawayStack.Start();
+        var lenient = await RunTests("--target", stack.TargetFile, "--tags", "@checklist:MON-MS-4", "--no-report");
+        lenient.ExitCode.Should().Be(0, lenient.StandardOutput);
+        var strict = await RunTests("--target", stack.TargetFile, "--tags", "@checklist:MON-MS-4", "--no-report", "--strict");
+        strict.ExitCode.Should().Be(1, strict.StandardOutput);
+    }
+
+    [Test]
+    public async Task Read_only_skips_mutating_scenarios()
+    {
+        using var stack = ThrowawayStack.Start();
+        var result = await RunTests("--target", stack.TargetFile, "--read-only", "--no-report",
+            "--tags", "@checklist:DEPLOY-SD-5 or @checklist:MON-MS-4");
+        result.ExitCode.Should().Be(0, result.StandardOutput);
+        var results = Directory.GetFiles(Path.Combine(Repository.Root, "reports", "allure-results"), "*-result.json")
+            .Select(File.ReadAllText).ToList();
+        results.Should().NotContain(r => r.Contains("A metric pushed to Pushgateway") && r.Contains("\"passed\""),
+            "the @mutating scenario must not run under --read-only");
+        results.Should().Contain(r => r.Contains("Metrics retention is configured appropriately") && r.Contains("\"passed\""));
+    }
+}
