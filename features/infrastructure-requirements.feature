@@ -1,3 +1,52 @@
 @section:infrastructure-requirements
 Feature: Infrastructure Requirements
   Pre-deployment phase: hardware, network and storage of the nodes that run the platform.
+
+  Rule: Hardware Resources
+
+    @checklist:INFRA-HR-1 @critical
+    Scenario: Consul runs at least the minimum number of servers for high availability
+      Given the target declares Consul
+      Then Consul has at least the expected number of servers as raft peers
+
+    @checklist:INFRA-HR-1 @critical
+    Scenario: Nomad runs at least the minimum number of servers for high availability
+      Given the target declares Nomad
+      Then Nomad has at least the expected number of servers as raft peers
+
+    @checklist:INFRA-HR-1 @minor @recommendation
+    Scenario: Consul and Nomad run the recommended number of servers (recommendation)
+      Given the target declares Consul
+      And the target declares Nomad
+      Then Consul runs the recommended number of servers
+      And Nomad runs the recommended number of servers
+
+    @checklist:INFRA-HR-2 @critical
+    Scenario: Every node has the minimum CPU cores, memory and disk
+      Given the target declares Nomad
+      Then every Nomad client node has at least the minimum CPU cores, memory and disk
+
+    @checklist:INFRA-HR-3 @normal
+    Scenario: Every node's network connectivity meets the minimum speed
+      Given the target declares Nomad
+      Then every Nomad client node's network speed is at least the target's minimum
+
+    @checklist:INFRA-HR-4 @normal
+    Scenario: Nodes are placed on dedicated management and data network segments
+      Given the target declares Nomad
+      Then the Nomad client nodes are placed on dedicated management and data network segments
+
+  Rule: Storage Configuration
+
+    @checklist:INFRA-SC-1 @critical
+    Scenario: Persistent host volumes are configured for every service that needs storage
+      Given the target declares Nomad
+      Then every expected host volume is configured on a Nomad client node and writable
+
+  Rule: Network Configuration (network monitoring)
+
+    @checklist:INFRA-NC-5 @normal
+    Scenario: Network metrics are collected and unreachable instances raise a critical alert
+      Given the target declares Prometheus
+      Then Prometheus collects network metrics from the nodes
+      And Prometheus has a critical alerting rule for instance down

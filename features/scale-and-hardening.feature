@@ -1,3 +1,23 @@
 @section:scale-and-hardening
 Feature: Next Steps After Deployment
   Scale testing, security hardening, alert and dashboard customisation, runbooks.
+
+  Rule: Configure Alerts
+
+    @checklist:NEXT-ALERT-1 @normal
+    Scenario: Prometheus alerting rules are valid and evaluated without errors
+      Given the target declares Prometheus
+      Then promtool accepts the target's rule files
+      And every Prometheus rule is healthy
+
+    @checklist:NEXT-ALERT-1 @normal
+    Scenario: Prometheus alerting rules pass their unit tests
+      Given the target declares Prometheus
+      Then the target's rule unit tests pass under promtool
+
+  Rule: Customize Dashboards
+
+    @checklist:NEXT-DASH-1 @normal
+    Scenario: Every panel of every Grafana dashboard queries metrics that exist
+      Given the target declares Grafana
+      Then every panel of every Grafana dashboard returns data

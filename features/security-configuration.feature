@@ -1,3 +1,34 @@
 @section:security-configuration
 Feature: Security Configuration
   Pre-deployment phase: TLS certificates, access control and secrets management.
+
+  Rule: Access Control
+
+    @checklist:SEC-AC-1 @critical
+    Scenario: Consul denies anonymous requests as its default-deny policy documents
+      Given the target declares Consul
+      Then an anonymous request to the Consul agent API is denied as the default-deny policy documents
+
+    @checklist:SEC-AC-1 @critical
+    Scenario: The configured Consul token works and is not a management token
+      Given the target declares Consul
+      Then the configured Consul token is accepted
+      And the configured Consul token is not a management token unless the target allows it
+
+    @checklist:SEC-AC-2 @critical
+    Scenario: Nomad denies anonymous requests to protected endpoints
+      Given the target declares Nomad
+      Then an anonymous request to a protected Nomad endpoint is denied
+
+    @checklist:SEC-AC-2 @critical
+    Scenario: The configured Nomad token works and is not a management token
+      Given the target declares Nomad
+      Then the configured Nomad token is accepted
+      And the configured Nomad token is not a management token unless the target allows it
+
+  Rule: TLS/SSL Certificates (certificate monitoring)
+
+    @checklist:SEC-TSC-3 @critical
+    Scenario: Certificate expiry is watched by a critical alert
+      Given the target declares Prometheus
+      Then Prometheus has a critical alerting rule for certificate expiry

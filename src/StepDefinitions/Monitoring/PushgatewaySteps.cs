@@ -47,4 +47,20 @@ public sealed class PushgatewaySteps(TargetServices services, CleanupStack clean
     [Then("Pushgateway no longer holds the group")]
     public async Task ThenPushgatewayNoLongerHoldsTheGroup() =>
         (await services.Pushgateway.HoldsAsync(pushed.Group!)).Should().BeFalse("the group {0} was deleted", pushed.Group);
+
+    [Then("Pushgateway reports healthy")]
+    public async Task ThenPushgatewayReportsHealthy()
+    {
+        var health = await services.Pushgateway.HealthAsync();
+        health.StatusCode.Should().Be(200, "Pushgateway must answer /-/healthy with 200: {0} {1}", health, health.Body.Trim());
+    }
+
+    [Then("Prometheus scrapes Pushgateway successfully")]
+    public async Task ThenPrometheusScrapesPushgateway()
+    {
+        var job = services.Target.Service("pushgateway")?.Setting("scrape_job") ?? "pushgateway";
+        var targets = await services.PrometheusProbe.TargetsOfJobAsync(job);
+        targets.Should().NotBeEmpty("Prometheus must have an active target for scrape job '{0}' (services.pushgateway.scrape_job)", job);
+        targets.Should().OnlyContain(t => t.IsUp, "every '{0}' target must be up: {1}", job, string.Join("; ", targets));
+    }
 }

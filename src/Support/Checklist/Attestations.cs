@@ -76,6 +76,10 @@ public sealed class AttestationSet
         {
             throw new InvalidDataException($"{path}:{e.Start.Line}:{e.Start.Column}: not valid YAML: {e.InnerException?.Message ?? e.Message}");
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or InvalidCastException)
+        {
+            throw new InvalidDataException($"{path}: not valid YAML: {e.Message}");
+        }
 
         var deployedBy = Scalar(root, "deployed_by");
         if (!root.Children.TryGetValue(new YamlScalarNode("attestations"), out var listNode) || listNode is not YamlSequenceNode list)
@@ -95,11 +99,12 @@ public sealed class AttestationSet
             if (!TryDate(Scalar(m, "date")!, out var date)) { rejected.Add(new(id, $"{where}: field date: not a date (yyyy-MM-dd)")); continue; }
             if (!TryDate(Scalar(m, "expires")!, out var expires)) { rejected.Add(new(id, $"{where}: field expires: not a date (yyyy-MM-dd)")); continue; }
             var attestation = new Attestation(id, Scalar(m, "attested_by")!, Scalar(m, "approver")!, date, expires, Scalar(m, "evidence")!, Scalar(m, "note"));
-            if (expires < today) rejected.Add(new(id, $"{where}: expired on {expires:yyyy-MM-dd}"));
+            if (expires < today) rejected.Add(new(id, $"{where}: field expires: expired on {expires:yyyy-MM-dd}"));
             else if (date > today) rejected.Add(new(id, $"{where}: field date: {date:yyyy-MM-dd} is in the future"));
             else if (Same(attestation.Approver, deployedBy)) rejected.Add(new(id, $"{where}: field approver: the approver must not be the deployer ({deployedBy})"));
             else if (Same(attestation.Approver, attestation.AttestedBy)) rejected.Add(new(id, $"{where}: field approver: the approver must not be the attester"));
-            else if (!Uri.TryCreate(attestation.Evidence, UriKind.Absolute, out _)) rejected.Add(new(id, $"{where}: field evidence: not a link"));
+            else if (!Uri.TryCreate(attestation.Evidence, UriKind.Absolute, out var link) || link.Scheme is not ("http" or "https"))
+                rejected.Add(new(id, $"{where}: field evidence: not an http(s) link"));
             else valid.Add(attestation);
         }
         return new AttestationSet(deployedBy, valid, rejected);

@@ -96,26 +96,32 @@ public sealed partial class ChecklistReport
         if (!Directory.Exists(resultsDir)) return list;
         foreach (var file in Directory.EnumerateFiles(resultsDir, "*-result.json"))
         {
-            JsonDocument doc;
-            try { doc = JsonDocument.Parse(File.ReadAllText(file)); }
-            catch (JsonException e)
+            try
+            {
+                if (ReadResult(file) is { } outcome) list.Add(outcome);
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or IOException)
             {
                 // A result the run could not finish writing is itself a broken check, never a silent gap.
                 list.Add(new ScenarioOutcome($"unreadable result {Path.GetFileName(file)}", "", AllureStatus.Broken, e.Message, []));
-                continue;
             }
-            using var _ = doc;
-            var r = doc.RootElement;
-            var labels = r.TryGetProperty("labels", out var l) ? l.EnumerateArray().ToList() : [];
-            string? Label(string name) => labels.Where(x => x.GetProperty("name").GetString() == name).Select(x => x.GetProperty("value").GetString()).FirstOrDefault();
-            if (Label("checklistReport") == "placeholder") continue;
-            var ids = ChecklistCatalog.IdsFromTags(labels.Where(x => x.GetProperty("name").GetString() == "tag")
-                .Select(x => x.GetProperty("value").GetString() ?? "")).ToList();
-            var message = r.TryGetProperty("statusDetails", out var d) && d.TryGetProperty("message", out var m) ? m.GetString() : null;
-            list.Add(new ScenarioOutcome(r.GetProperty("name").GetString() ?? "", Label("suite") ?? "",
-                r.GetProperty("status").GetString() ?? AllureStatus.Unknown, message, ids));
         }
         return list.OrderBy(s => s.Feature, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal).ToList();
+    }
+
+    private static ScenarioOutcome? ReadResult(string file)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(file));
+        var r = doc.RootElement;
+        var labels = r.TryGetProperty("labels", out var l) ? l.EnumerateArray().ToList() : [];
+        string? Label(string name) => labels.Where(x => x.GetProperty("name").GetString() == name).Select(x => x.GetProperty("value").GetString()).FirstOrDefault();
+        if (Label("checklistReport") == "placeholder") return null;
+        var ids = ChecklistCatalog.IdsFromTags(labels.Where(x => x.GetProperty("name").GetString() == "tag")
+            .Select(x => x.GetProperty("value").GetString() ?? "")).ToList();
+        var message = r.TryGetProperty("statusDetails", out var d) && d.ValueKind == JsonValueKind.Object &&
+                      d.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+        return new ScenarioOutcome(r.GetProperty("name").GetString() ?? "", Label("suite") ?? "",
+            r.GetProperty("status").GetString() ?? AllureStatus.Unknown, message, ids);
     }
 
     /// <summary>

@@ -43,11 +43,9 @@ public static class EnvironmentOverrides
             {
                 if (!address.Contains("://")) address = "http://" + address;
                 if (!Uri.TryCreate(address, UriKind.Absolute, out _))
-                {
                     problems.Add($"environment variable {rule.Address}: '{address}' is not a URL");
-                    continue;
-                }
-                s = (s ?? new ServiceEndpoint { Key = rule.Service, Address = address }) with { Address = address.TrimEnd('/') };
+                else
+                    s = (s ?? new ServiceEndpoint { Key = rule.Service, Address = address }) with { Address = address.TrimEnd('/') };
             }
             if (s is null) continue;
 

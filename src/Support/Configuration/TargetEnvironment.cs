@@ -93,6 +93,8 @@ public sealed record Expectations
     public IReadOnlyList<string> Services { get; init; } = [];
     public IReadOnlyList<string> ScrapeJobs { get; init; } = [];
     public IReadOnlyList<string> Dashboards { get; init; } = [];
+    /// <summary>Nomad host volumes the services need for persistent storage (expect.host_volumes).</summary>
+    public IReadOnlyList<string> HostVolumes { get; init; } = [];
     public int NodeMinCpuCores { get; init; } = 16;
     public double NodeMinMemoryGb { get; init; } = 64;
     public double NodeMinDiskGb { get; init; } = 2000;

@@ -13,11 +13,11 @@ public static class TargetFileLoader
 {
     /// <summary>Service keys a target file may declare.</summary>
     public static readonly IReadOnlyList<string> KnownServices =
-        ["consul", "nomad", "prometheus", "pushgateway", "alertmanager", "grafana", "load_balancer", "dns", "ssh"];
+        ["consul", "nomad", "prometheus", "pushgateway", "alertmanager", "grafana", "load_balancer", "dns", "ssh", "loki"];
 
     private static readonly HashSet<string> TopLevelKeys = ["name", "environment", "tls", "services", "expect", "thresholds"];
     private static readonly HashSet<string> SecretFields = ["token", "password", "private_key"];
-    private static readonly HashSet<string> UrlServices = ["consul", "nomad", "prometheus", "pushgateway", "alertmanager", "grafana", "load_balancer"];
+    private static readonly HashSet<string> UrlServices = ["consul", "nomad", "prometheus", "pushgateway", "alertmanager", "grafana", "load_balancer", "loki"];
 
     /// <summary>
     /// Loads and validates <paramref name="path"/>. Throws <see cref="TargetConfigurationException"/>
@@ -46,6 +46,11 @@ public static class TargetFileLoader
         catch (YamlException e)
         {
             throw new TargetConfigurationException([$"{path}:{e.Start.Line}:{e.Start.Column}: not valid YAML: {e.InnerException?.Message ?? e.Message}"]);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or InvalidCastException)
+        {
+            // YamlDotNet reports some malformed documents (e.g. an unclosed flow sequence) this way.
+            throw new TargetConfigurationException([$"{path}: not valid YAML: {e.Message}"]);
         }
 
         var ctx = new Context(path, Path.GetDirectoryName(fullPath)!, problems);
@@ -104,8 +109,9 @@ public static class TargetFileLoader
         {
             if (service.CaFile is { } ca && !File.Exists(ca))
                 problems.Add($"{path}: field services.{key}.ca_file: file {ca} does not exist");
-            if (service.Token?.Kind == "file" && !File.Exists(service.Token.Location))
-                problems.Add($"{path}: field services.{key}.token: secret file {service.Token.Location} does not exist");
+            foreach (var (field, secret) in new[] { ("token", service.Token), ("password", service.Password), ("private_key", service.PrivateKey) })
+                if (secret?.Kind == "file" && !File.Exists(secret.Location))
+                    problems.Add($"{path}: field services.{key}.{field}: secret file {secret.Location} does not exist");
         }
 
         if (problems.Count > 0) throw new TargetConfigurationException(problems);
@@ -176,7 +182,7 @@ public static class TargetFileLoader
         if (token?.Kind == "file") token = SecretReference.FromFile(ctx.ResolvePath(token.Location));
         if (password?.Kind == "file") password = SecretReference.FromFile(ctx.ResolvePath(password.Location));
         if (privateKey?.Kind == "file") privateKey = SecretReference.FromFile(ctx.ResolvePath(privateKey.Location));
-        foreach (var rel in new[] { "rule_files" })
+        foreach (var rel in new[] { "rule_files", "rule_tests" })
             if (lists.TryGetValue(rel, out var files)) lists[rel] = files.Select(ctx.ResolvePath).ToList();
 
         return new ServiceEndpoint
@@ -209,6 +215,7 @@ public static class TargetFileLoader
             Services = ctx.List(node, "services", "expect.services"),
             ScrapeJobs = ctx.List(node, "scrape_jobs", "expect.scrape_jobs"),
             Dashboards = ctx.List(node, "dashboards", "expect.dashboards"),
+            HostVolumes = ctx.List(node, "host_volumes", "expect.host_volumes"),
             NodeMinCpuCores = minimums is null ? e.NodeMinCpuCores : ctx.Int(minimums, "cpu_cores", "expect.node_minimums.cpu_cores", e.NodeMinCpuCores, min: 1),
             NodeMinMemoryGb = minimums is null ? e.NodeMinMemoryGb : ctx.Number(minimums, "memory_gb", "expect.node_minimums.memory_gb", e.NodeMinMemoryGb),
             NodeMinDiskGb = minimums is null ? e.NodeMinDiskGb : ctx.Number(minimums, "disk_gb", "expect.node_minimums.disk_gb", e.NodeMinDiskGb),

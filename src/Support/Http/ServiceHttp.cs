@@ -183,26 +183,35 @@ public static class TlsTrust
     /// <summary>Client options verifying against <paramref name="caFile"/> (system roots when null).</summary>
     public static SslClientAuthenticationOptions ClientOptions(string? caFile, string? serverName, bool skipVerify)
     {
+        // SocketsHttpHandler always sends the URL's host as SNI and checks the name against it, so an
+        // expected server name (tls_server_name) is checked here, in the callback, instead.
         var options = new SslClientAuthenticationOptions();
-        if (serverName is not null) options.TargetHost = serverName;
         if (skipVerify)
         {
             options.RemoteCertificateValidationCallback = (_, _, _, _) => true;
             return options;
         }
-        if (caFile is null) return options;
-        var roots = new X509Certificate2Collection();
-        roots.ImportFromPemFile(caFile);
+        X509Certificate2Collection? roots = null;
+        if (caFile is not null)
+        {
+            roots = new X509Certificate2Collection();
+            roots.ImportFromPemFile(caFile);
+        }
+        if (roots is null && serverName is null) return options;
         options.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
         {
             if (certificate is null) return false;
-            // Name mismatch is decided by the platform; chain trust is decided against our roots only.
-            if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0) return false;
+            using var cert = new X509Certificate2(certificate);
+            var nameOk = serverName is null
+                ? (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0
+                : cert.MatchesHostname(serverName);
+            if (!nameOk) return false;
+            if (roots is null) return (errors & ~SslPolicyErrors.RemoteCertificateNameMismatch) == SslPolicyErrors.None;
             using var chain = new X509Chain();
             chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
             chain.ChainPolicy.CustomTrustStore.AddRange(roots);
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            return chain.Build(new X509Certificate2(certificate));
+            return chain.Build(cert);
         };
         return options;
     }

@@ -24,6 +24,9 @@ public sealed class PrometheusClient : IDisposable
         public const string BuildInfo = "api/v1/status/buildinfo";
         public const string Flags = "api/v1/status/flags";
         public const string Query = "api/v1/query";
+        public const string QueryRange = "api/v1/query_range";
+        public const string Rules = "api/v1/rules";
+        public const string Alerts = "api/v1/alerts";
     }
 
     private readonly ServiceHttp _http;
@@ -80,6 +83,45 @@ public sealed class PrometheusClient : IDisposable
             s.GetProperty("metric").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? ""),
             ParseValue(s.GetProperty("value")))).ToList();
     }
+
+    /// <summary>Runs a range query; returns one series per label set with its (time, value) points.</summary>
+    public async Task<IReadOnlyList<RangeSeries>> QueryRangeAsync(string promql, DateTimeOffset start, DateTimeOffset end,
+        TimeSpan step, CancellationToken ct = default)
+    {
+        var path = $"{Paths.QueryRange}?query={Uri.EscapeDataString(promql)}&start={start.ToUnixTimeSeconds()}&end={end.ToUnixTimeSeconds()}" +
+                   $"&step={step.TotalSeconds.ToString(CultureInfo.InvariantCulture)}";
+        var data = await DataAsync(path, ct);
+        return data.GetProperty("result").EnumerateArray().Select(s => new RangeSeries(
+            s.GetProperty("metric").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? ""),
+            s.GetProperty("values").EnumerateArray()
+                .Select(v => (DateTimeOffset.FromUnixTimeMilliseconds((long)(v[0].GetDouble() * 1000)), ParseValue(v))).ToList())).ToList();
+    }
+
+    /// <summary>Every recording and alerting rule Prometheus evaluates (/api/v1/rules), with its health.</summary>
+    public async Task<IReadOnlyList<PrometheusRule>> RulesAsync(CancellationToken ct = default)
+    {
+        var data = await DataAsync(Paths.Rules, ct);
+        var rules = new List<PrometheusRule>();
+        foreach (var g in data.GetProperty("groups").EnumerateArray())
+        foreach (var r in g.GetProperty("rules").EnumerateArray())
+            rules.Add(new PrometheusRule(Str(g, "name"), Str(g, "file"), Str(r, "name"), Str(r, "type"), Str(r, "query"),
+                Str(r, "health"), Str(r, "lastError"), Map(r, "labels"), Map(r, "annotations"),
+                r.TryGetProperty("duration", out var d) && d.ValueKind == JsonValueKind.Number ? d.GetDouble() : 0));
+        return rules;
+    }
+
+    /// <summary>The alerts Prometheus holds now (/api/v1/alerts): pending and firing.</summary>
+    public async Task<IReadOnlyList<PrometheusAlert>> AlertsAsync(CancellationToken ct = default)
+    {
+        var data = await DataAsync(Paths.Alerts, ct);
+        return data.GetProperty("alerts").EnumerateArray().Select(a => new PrometheusAlert(
+            Map(a, "labels"), Map(a, "annotations"), Str(a, "state"), Str(a, "activeAt"), Str(a, "value"))).ToList();
+    }
+
+    private static IReadOnlyDictionary<string, string> Map(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var m) && m.ValueKind == JsonValueKind.Object
+            ? m.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() ?? "" : p.Value.ToString())
+            : new Dictionary<string, string>();
 
     private async Task<JsonElement> DataAsync(string path, CancellationToken ct)
     {

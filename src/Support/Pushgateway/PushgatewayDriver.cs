@@ -64,6 +64,9 @@ public sealed class PushgatewayDriver : IDisposable
         return false;
     }
 
+    /// <summary>GET /-/healthy: the exchange (any status).</summary>
+    public Task<HttpExchange> HealthAsync(CancellationToken ct = default) => _http.SendAsync(HttpMethod.Get, "-/healthy", ct: ct);
+
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
 

@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# Shared helpers of the sandbox scripts (sourced, not executed).
+# shellcheck shell=bash
+
+SANDBOX_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=ports.env
+. "$SANDBOX_DIR/ports.env"
+H="$SANDBOX_HOST"
+STATE="${SANDBOX_STATE:-$SANDBOX_DIR/.state}"
+mkdir -p "$STATE"
+STATE="$(cd "$STATE" && pwd)"
+export SANDBOX_STATE="$STATE"
+PY=/usr/bin/python3
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+# shellcheck disable=SC2034 # used by the scripts that source this file
+PIDS="$STATE/pids" LOGS="$STATE/logs" TLS="$STATE/tls" SECRETS="$STATE/secrets"
+# shellcheck disable=SC2034
+FAULTS="$STATE/faults" CONF="$STATE/conf" RUN="$STATE/run" DATA="$STATE/data"
+PROM_USER=acceptance
+
+# The real services of the sandbox, in start order (all start in parallel anyway).
+SERVICES=(webhook backend1 backend2 node-exporter pushgateway alertmanager blackbox prometheus haproxy dnsmasq sshd)
+# Stand-ins (Consul, Nomad, Grafana) belong to sandbox/standins/.
+# shellcheck disable=SC2034
+STANDINS=(consul nomad grafana)
+
+log() { printf '%s\n' "$*" >&2; }
+die() { printf 'sandbox: %s\n' "$*" >&2; exit 1; }
+now_ms() { local t="${EPOCHREALTIME/./}"; echo "$((t / 1000))"; }
+# PID in a PID file (first line, digits only), without forking.
+# read_pid FILE sets PID_READ (no subshell: forks are slow on a loaded machine).
+read_pid() { PID_READ=""; [[ -r "$1" ]] && read -r PID_READ 2>/dev/null <"$1"; PID_READ="${PID_READ//[^0-9]/}"; }
+
+svc_ports() {
+  case "$1" in
+    webhook) echo "$WEBHOOK_RECEIVER_PORT" ;;
+    backend1) echo "$BACKEND_1_PORT" ;;
+    backend2) echo "$BACKEND_2_PORT" ;;
+    node-exporter) echo "$NODE_EXPORTER_PORT" ;;
+    pushgateway) echo "$PUSHGATEWAY_PORT" ;;
+    alertmanager) echo "$ALERTMANAGER_PORT" ;;
+    blackbox) echo "$BLACKBOX_PORT" ;;
+    prometheus) echo "$PROMETHEUS_PORT" ;;
+    haproxy) echo "$HAPROXY_HTTPS_PORT $HAPROXY_STATS_PORT" ;;
+    dnsmasq) echo "$DNS_PORT" ;;
+    sshd) echo "$SSH_PORT" ;;
+    consul) echo "$CONSUL_PORT" ;;
+    nomad) echo "$NOMAD_PORT" ;;
+    grafana) echo "$GRAFANA_PORT" ;;
+    *) return 1 ;;
+  esac
+}
+
+# A string that the command line of our process for this service contains (guards against PID reuse).
+svc_tag() {
+  case "$1" in
+    webhook) echo "webhook_receiver.py" ;;
+    backend1 | backend2) echo "$STATE/www/$1" ;;
+    haproxy) echo "$CONF/haproxy.cfg" ;;
+    dnsmasq) echo "$CONF/dnsmasq.conf" ;;
+    sshd) echo "$CONF/sshd_config" ;;
+    *) echo "$H:$(svc_ports "$1")" ;;
+  esac
+}
+
+# True when PID exists and is not a zombie.
+pid_alive() {
+  local pid="$1" st
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  read -r st 2>/dev/null <"/proc/$pid/stat" || return 1
+  st="${st##*) }"
+  [[ "${st%% *}" != Z ]]
+}
+
+# Prints the PID of the running process of a service (from its PID file), or fails.
+svc_pid() {
+  local f="$PIDS/$1.pid" pid tag parts=()
+  [[ -f "$f" ]] || return 1
+  read_pid "$f"; pid="$PID_READ"
+  pid_alive "$pid" || return 1
+  tag="$(svc_tag "$1" 2>/dev/null || true)"
+  mapfile -d '' -t parts <"/proc/$pid/cmdline" 2>/dev/null || return 1
+  [[ -z "$tag" || " ${parts[*]} " == *"$tag"* ]] || return 1
+  echo "$pid"
+}
+
+# Snapshot of every listening socket (one `ss` call: it is slow-ish); port_holder reads it.
+LISTENERS=""
+snapshot_listeners() { LISTENERS="$(ss -Hlntup 2>/dev/null || true)"; }
+
+# "users:((proc,pid,fd))" holding a port (tcp or udp) in the last snapshot, empty if free.
+port_holder() {
+  local port="$1"
+  awk -v p=":$port" 'substr($5, length($5) - length(p) + 1) == p {
+      u = "unknown process"; for (i = 6; i <= NF; i++) if ($i ~ /^users:/) u = $i; print u; exit }' <<<"$LISTENERS"
+}
+
+port_listening() { ss -Hlnt "sport = :$1" 2>/dev/null | grep -q . ; }
+udp_listening() { ss -Hlnu "sport = :$1" 2>/dev/null | grep -q . ; }
+
+prom_password() { cat "$SECRETS/prometheus.password"; }
+
+# curl against Prometheus with basic auth and the sandbox CA; the password never appears in ps.
+prom_curl() {
+  printf 'user = "%s:%s"\n' "$PROM_USER" "$(prom_password)" |
+    curl -K - -sS --max-time 3 --cacert "$TLS/ca.pem" "$@"
+}
+
+# Stops one PID file's process: TERM, wait up to $2 seconds, KILL. Never uses `wait`.
+stop_pidfile() {
+  local f="$1" deadline="${2:-3}" pid end
+  read_pid "$f"; pid="$PID_READ"
+  if pid_alive "$pid"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    end=$(($(now_ms) + deadline * 1000))
+    while pid_alive "$pid" && (($(now_ms) < end)); do sleep 0.05; done
+    if pid_alive "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
+  fi
+  rm -f "$f"
+}
+
+# Stops many PID files in parallel: TERM all, poll all, KILL the rest.
+stop_pidfiles() {
+  local deadline="$1"; shift
+  local f pid end left=()
+  declare -A pidof=()
+  for f in "$@"; do
+    read_pid "$f"; pid="$PID_READ"
+    if pid_alive "$pid"; then kill -TERM "$pid" 2>/dev/null || true; pidof["$f"]="$pid"; fi
+  done
+  end=$(($(now_ms) + deadline * 1000))
+  while :; do
+    left=()
+    for f in "${!pidof[@]}"; do pid_alive "${pidof[$f]}" && left+=("$f"); done
+    ((${#left[@]} == 0)) && break
+    (($(now_ms) >= end)) && break
+    sleep 0.05
+  done
+  for f in "${left[@]}"; do
+    log "sandbox: $(basename "$f" .pid) (pid ${pidof[$f]}) ignored TERM for ${deadline}s: KILL"
+    kill -KILL "${pidof[$f]}" 2>/dev/null || true
+  done
+  rm -f "$@"
+}
+
+# Starts a command detached (own session, no inherited stdio), records its PID.
+start_bg() {
+  local name="$1"; shift
+  printf '=== %s start %s\n' "$(date -Is)" "$name" >>"$LOGS/$name.log"
+  setsid "$@" </dev/null >>"$LOGS/$name.log" 2>&1 9>&- &
+  echo $! >"$PIDS/$name.pid"
+}
+
+start_svc() {
+  local s="$1"
+  case "$s" in
+    webhook) start_bg "$s" "$PY" "$SANDBOX_DIR/webhook_receiver.py" --host "$H" --port "$WEBHOOK_RECEIVER_PORT" \
+      --runbooks "$SANDBOX_DIR/runbooks" --journal "$STATE/notifications.jsonl" ;;
+    backend1 | backend2)
+      local port="$BACKEND_1_PORT"; [[ "$s" == backend2 ]] && port="$BACKEND_2_PORT"
+      start_bg "$s" "$PY" -m http.server "$port" --bind "$H" --directory "$STATE/www/$s" ;;
+    node-exporter) start_bg "$s" prometheus-node-exporter --web.listen-address="$H:$NODE_EXPORTER_PORT" \
+      --no-collector.systemd ;;
+    pushgateway) start_bg "$s" prometheus-pushgateway --web.listen-address="$H:$PUSHGATEWAY_PORT" ;;
+    alertmanager) start_bg "$s" prometheus-alertmanager --config.file="$CONF/alertmanager.yml" \
+      --storage.path="$DATA/alertmanager" --web.listen-address="$H:$ALERTMANAGER_PORT" \
+      --web.external-url="http://$H:$ALERTMANAGER_PORT/" --cluster.listen-address= ;;
+    blackbox) start_bg "$s" prometheus-blackbox-exporter --config.file="$CONF/blackbox.yml" \
+      --web.listen-address="$H:$BLACKBOX_PORT" ;;
+    prometheus) start_bg "$s" prometheus --config.file="$CONF/prometheus.yml" \
+      --web.config.file="$CONF/web-config.yml" --web.listen-address="$H:$PROMETHEUS_PORT" \
+      --web.external-url="https://$H:$PROMETHEUS_PORT/" --storage.tsdb.path="$DATA/prometheus" \
+      --storage.tsdb.retention.time=15d ;;
+    haproxy) start_bg "$s" haproxy -db -f "$CONF/haproxy.cfg" ;;
+    dnsmasq) start_bg "$s" dnsmasq --keep-in-foreground --conf-file="$CONF/dnsmasq.conf" ;;
+    sshd) mkdir -p /run/sshd; start_bg "$s" /usr/sbin/sshd -D -e -f "$CONF/sshd_config" ;;
+    *) die "unknown service $s" ;;
+  esac
+}
+
+# One readiness probe of a service (fast, no retries).
+svc_ready() {
+  local s="$1" c=(curl -fsS --max-time 2 -o /dev/null)
+  case "$s" in
+    webhook) "${c[@]}" "http://$H:$WEBHOOK_RECEIVER_PORT/healthz" ;;
+    backend1) "${c[@]}" "http://$H:$BACKEND_1_PORT/health" ;;
+    backend2) "${c[@]}" "http://$H:$BACKEND_2_PORT/health" ;;
+    node-exporter) "${c[@]}" "http://$H:$NODE_EXPORTER_PORT/metrics" ;;
+    pushgateway) "${c[@]}" "http://$H:$PUSHGATEWAY_PORT/-/ready" ;;
+    alertmanager) "${c[@]}" "http://$H:$ALERTMANAGER_PORT/-/ready" ;;
+    blackbox) "${c[@]}" "http://$H:$BLACKBOX_PORT/-/healthy" ;;
+    prometheus) prom_curl -f -o /dev/null "https://$H:$PROMETHEUS_PORT/-/ready" 2>/dev/null ;;
+    haproxy) "${c[@]}" "http://$H:$HAPROXY_STATS_PORT/metrics" &&
+      curl -sS --max-time 2 -o /dev/null --cacert "$TLS/ca.pem" "https://$H:$HAPROXY_HTTPS_PORT/" ;;
+    dnsmasq) udp_listening "$DNS_PORT" ;;
+    sshd) port_listening "$SSH_PORT" ;;
+    consul | nomad | grafana) port_listening "$(svc_ports "$s")" ;;
+    *) return 1 ;;
+  esac 2>/dev/null
+}
+
+# Waits until every named service is ready or the deadline (seconds) passes; names the laggards.
+wait_ready() {
+  local deadline="$1"; shift
+  local end=$(($(now_ms) + deadline * 1000)) pending=("$@") next s
+  while ((${#pending[@]})); do
+    next=()
+    for s in "${pending[@]}"; do
+      if svc_ready "$s"; then continue; fi
+      if [[ " ${SERVICES[*]} " == *" $s "* ]] && ! svc_pid "$s" >/dev/null; then
+        log "sandbox: $s exited during start; last log lines ($LOGS/$s.log):"
+        tail -n 5 "$LOGS/$s.log" >&2 || true
+        return 1
+      fi
+      next+=("$s")
+    done
+    pending=("${next[@]+"${next[@]}"}")
+    ((${#pending[@]})) || break
+    if (($(now_ms) >= end)); then
+      log "sandbox: not ready after ${deadline}s: ${pending[*]} (logs in $LOGS/)"
+      return 1
+    fi
+    sleep 0.1
+  done
+}
+
+# Serializes the scripts that change the sandbox (up, down, fault): other engineers' suites call
+# sandbox/up concurrently. fd 9 is closed for every started service (start_bg) so the lock ends
+# with the script.
+sandbox_lock() {
+  exec 9>"$STATE/.lock"
+  flock -w "${SANDBOX_LOCK_TIMEOUT:-300}" 9 || die "another sandbox script held $STATE/.lock for ${SANDBOX_LOCK_TIMEOUT:-300}s"
+}
+
+standins_present() { [[ -x "$SANDBOX_DIR/standins/up" ]]; }

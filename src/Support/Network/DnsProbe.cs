@@ -1,0 +1,122 @@
+using System.Net;
+using Acceptance.Support.Configuration;
+using Acceptance.Support.Evidence;
+using Acceptance.Support.Outcomes;
+using DnsClient;
+using DnsClient.Protocol;
+
+namespace Acceptance.Support.Network;
+
+/// <summary>One SRV record: where a service instance listens.</summary>
+public sealed record SrvAnswer(string Target, int Port, int Priority, int Weight)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"{Target}:{Port}";
+}
+
+/// <summary>What a DNS server answers for one service name (SRV and A).</summary>
+public sealed record DnsServiceAnswer(string Service, string Name, string Server, string SrvCode, IReadOnlyList<SrvAnswer> Srv,
+    string ACode, IReadOnlyList<string> Addresses)
+{
+    /// <summary>Both an SRV and an A answer.</summary>
+    public bool Resolves => Srv.Count > 0 && Addresses.Count > 0;
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"{Name} @ {Server}: SRV {SrvCode} [{string.Join(", ", Srv)}], A {ACode} [{string.Join(", ", Addresses)}]";
+}
+
+/// <summary>
+/// Asks the target's DNS server (services.dns.server, Consul DNS or a resolver serving its domain)
+/// for the SRV and A records of services: "&lt;name&gt;.service.&lt;domain&gt;". No cache; 3 s per query.
+/// </summary>
+public sealed class DnsProbe
+{
+    private readonly LookupClient _lookup;
+    private readonly EvidenceLog _evidence;
+
+    /// <summary>Creates the probe (not verified when the target declares no DNS).</summary>
+    public DnsProbe(TargetEnvironment target, EvidenceLog evidence)
+    {
+        var dns = target.Service("dns") ?? throw new NotVerifiedException("The target file declares no DNS server (services.dns).");
+        if (!HostPort.TryParse(dns.Address, out var hp))
+            throw new EnvironmentProblemException($"services.dns.server '{dns.Address}' is not host:port");
+        var ip = IPAddress.TryParse(hp.Host, out var parsed) ? parsed
+            : Dns.GetHostAddresses(hp.Host).FirstOrDefault() ?? throw new EnvironmentProblemException($"DNS server host {hp.Host} does not resolve");
+        Server = dns.Address;
+        Domain = (dns.Setting("domain") is { Length: > 0 } d ? d : "consul").Trim('.');
+        _evidence = evidence;
+        _lookup = new LookupClient(new LookupClientOptions(new IPEndPoint(ip, hp.Port))
+        {
+            UseCache = false, Timeout = TimeSpan.FromSeconds(3), Retries = 1, ThrowDnsErrors = false, UseTcpFallback = true,
+        });
+    }
+
+    /// <summary>host:port of the DNS server.</summary>
+    public string Server { get; }
+
+    /// <summary>The Consul domain (services.dns.domain, default consul).</summary>
+    public string Domain { get; }
+
+    /// <summary>The SRV and A answers for "&lt;service&gt;.service.&lt;domain&gt;".</summary>
+    public async Task<DnsServiceAnswer> ResolveServiceAsync(string service, CancellationToken ct = default)
+    {
+        var name = $"{service}.service.{Domain}";
+        var srv = await QueryAsync(name, QueryType.SRV, ct);
+        var a = await QueryAsync(name, QueryType.A, ct);
+        var answer = new DnsServiceAnswer(service, name, Server, srv.Header.ResponseCode.ToString(),
+            srv.Answers.SrvRecords().Select(r => new SrvAnswer(r.Target.Value.TrimEnd('.'), r.Port, r.Priority, r.Weight)).ToList(),
+            a.Header.ResponseCode.ToString(), a.Answers.ARecords().Select(r => r.Address.ToString()).ToList());
+        _evidence.Note($"DNS: {answer}");
+        return answer;
+    }
+
+    /// <summary>The answers for several services, in order.</summary>
+    public async Task<IReadOnlyList<DnsServiceAnswer>> ResolveServicesAsync(IEnumerable<string> services, CancellationToken ct = default)
+    {
+        var answers = new List<DnsServiceAnswer>();
+        foreach (var s in services) answers.Add(await ResolveServiceAsync(s, ct));
+        return answers;
+    }
+
+    private async Task<IDnsQueryResponse> QueryAsync(string name, QueryType type, CancellationToken ct)
+    {
+        try
+        {
+            return await _lookup.QueryAsync(name, type, QueryClass.IN, ct);
+        }
+        catch (DnsResponseException e)
+        {
+            _evidence.Note($"DNS {type} {name} @ {Server}: {e.Message}");
+            throw new EnvironmentProblemException($"DNS {type} query for {name} to {Server}: {e.Message} (is the DNS server running?)", e);
+        }
+    }
+}
+
+/// <summary>Compares what DNS answers with what the Consul catalog lists.</summary>
+public static class Discovery
+{
+    /// <summary>Why the DNS answers do not match the catalog (empty: they do).</summary>
+    public static IReadOnlyList<string> Mismatches(IEnumerable<DnsServiceAnswer> answers, IReadOnlyDictionary<string, IReadOnlyList<Consul.CatalogInstance>> catalog) =>
+        answers.SelectMany(a => Mismatches(a, catalog.GetValueOrDefault(a.Service) ?? [])).ToList();
+
+    /// <summary>Expected services missing from the catalog, or with an instance lacking an address or port.</summary>
+    public static IReadOnlyList<string> CatalogProblems(IReadOnlyDictionary<string, IReadOnlyList<Consul.CatalogInstance>> catalog) =>
+        catalog.SelectMany(c => c.Value.Count == 0
+            ? [$"{c.Key}: not registered"]
+            : c.Value.Where(i => i.Address.Length == 0 || i.Port == 0).Select(i => $"{i}: no address or port")).ToList();
+
+    /// <summary>Why a DNS answer does not match the catalog (empty: it does).</summary>
+    public static IReadOnlyList<string> Mismatches(DnsServiceAnswer dns, IReadOnlyList<Consul.CatalogInstance> catalog)
+    {
+        var problems = new List<string>();
+        if (catalog.Count == 0) problems.Add($"{dns.Service}: not registered in the Consul catalog");
+        if (!dns.Resolves) problems.Add($"{dns.Service}: DNS does not resolve ({dns})");
+        if (catalog.Count == 0 || !dns.Resolves) return problems;
+        var ports = catalog.Select(c => c.Port).ToHashSet();
+        var addresses = catalog.Select(c => c.Address).ToHashSet();
+        problems.AddRange(dns.Srv.Where(s => !ports.Contains(s.Port)).Select(s => $"{dns.Service}: SRV port {s.Port} not in catalog ports [{string.Join(", ", ports)}]"));
+        problems.AddRange(dns.Addresses.Where(a => !addresses.Contains(a)).Select(a => $"{dns.Service}: A {a} not in catalog addresses [{string.Join(", ", addresses)}]"));
+        return problems;
+    }
+}

@@ -1,0 +1,172 @@
+using System.Text.Json;
+using Acceptance.Support.Configuration;
+using Acceptance.Support.Consul;
+using Acceptance.Support.Evidence;
+using Acceptance.Support.Http;
+using Acceptance.Support.Outcomes;
+
+namespace Acceptance.Support.Nomad;
+
+/// <summary>
+/// Typed wrapper of Nomad's HTTP API (https://developer.hashicorp.com/nomad/api-docs). The configured
+/// token goes in X-Nomad-Token and services.nomad.region is sent as ?region= when set; every exchange
+/// is recorded (redacted) as evidence.
+/// </summary>
+public sealed class NomadClient : IDisposable
+{
+    /// <summary>Endpoint paths.</summary>
+    public static class Paths
+    {
+        public const string Leader = "v1/status/leader";
+        public const string Peers = "v1/status/peers";
+        public const string Members = "v1/agent/members";
+        public const string AgentSelf = "v1/agent/self";
+        public const string RaftConfiguration = "v1/operator/raft/configuration";
+        public const string AutopilotHealth = "v1/operator/autopilot/health";
+        public const string Nodes = "v1/nodes";
+        public const string Node = "v1/node/";
+        public const string Jobs = "v1/jobs";
+        public const string TokenSelf = "v1/acl/token/self";
+    }
+
+    private readonly ServiceHttp _http;
+    private readonly string? _region;
+
+    /// <summary>Creates a client for the target's Nomad (not verified when the target declares none).</summary>
+    public NomadClient(TargetEnvironment target, EvidenceLog evidence)
+    {
+        Endpoint = target.Service("nomad") ?? throw new NotVerifiedException("The target file declares no Nomad (services.nomad).");
+        _region = Endpoint.Setting("region");
+        _http = new ServiceHttp("Nomad", Endpoint, target.CaFile, evidence, Credentials.Header(Endpoint, "X-Nomad-Token"));
+    }
+
+    /// <summary>The endpoint (address and settings).</summary>
+    public ServiceEndpoint Endpoint { get; }
+
+    /// <summary>The transport.</summary>
+    public ServiceHttp Http => _http;
+
+    /// <summary>GET with the configured token, any status.</summary>
+    public Task<HttpExchange> GetAsync(string path, CancellationToken ct = default) =>
+        _http.SendAsync(HttpMethod.Get, WithRegion(path), ct: ct);
+
+    /// <summary>GET without credentials, any status.</summary>
+    public Task<HttpExchange> AnonymousGetAsync(string path, CancellationToken ct = default) =>
+        _http.SendAsync(HttpMethod.Get, WithRegion(path), authenticate: false, ct: ct);
+
+    private async Task<HttpExchange> GetOkAsync(string path, CancellationToken ct)
+    {
+        var x = await GetAsync(path, ct);
+        return x.IsSuccess ? x : throw new ServiceResponseException(x);
+    }
+
+    /// <summary>The leader's RPC address; "" when there is none.</summary>
+    public async Task<string> LeaderAsync(CancellationToken ct = default)
+    {
+        var x = await GetAsync(Paths.Leader, ct);
+        // A server without a leader may answer 500 "No cluster leader" instead of "".
+        if (x.StatusCode == 500 && x.Body.Contains("leader", StringComparison.OrdinalIgnoreCase)) return "";
+        if (!x.IsSuccess) throw new ServiceResponseException(x);
+        return x.Json<string>() ?? "";
+    }
+
+    /// <summary>The raft peers' addresses.</summary>
+    public async Task<IReadOnlyList<string>> PeersAsync(CancellationToken ct = default)
+    {
+        var x = await GetAsync(Paths.Peers, ct);
+        if (x.StatusCode == 500 && x.Body.Contains("leader", StringComparison.OrdinalIgnoreCase)) return [];
+        if (!x.IsSuccess) throw new ServiceResponseException(x);
+        return x.Json<List<string>>() ?? [];
+    }
+
+    /// <summary>The raft configuration; null with the exchange when Nomad cannot answer it (no leader: 500).</summary>
+    public async Task<(IReadOnlyList<RaftServer>? Servers, HttpExchange Exchange)> RaftConfigurationAsync(CancellationToken ct = default)
+    {
+        var x = await GetAsync(Paths.RaftConfiguration, ct);
+        if (x.StatusCode is 401 or 403) throw new ServiceResponseException(x);
+        if (!x.IsSuccess) return (null, x);
+        var servers = x.Json().GetProperty("Servers").EnumerateArray().Select(s => new RaftServer(
+            Str(s, "ID"), Str(s, "Node"), Str(s, "Address"), Bool(s, "Leader"), Bool(s, "Voter"))).ToList();
+        return (servers, x);
+    }
+
+    /// <summary>Autopilot's view (200 healthy or 429 unhealthy both carry the body).</summary>
+    public async Task<AutopilotHealth> AutopilotHealthAsync(CancellationToken ct = default)
+    {
+        var x = await GetAsync(Paths.AutopilotHealth, ct);
+        if (x.StatusCode is not (200 or 429)) throw new ServiceResponseException(x);
+        return Autopilot.Parse("Nomad", x);
+    }
+
+    /// <summary>Server members (/v1/agent/members is an object with Members[]; Status is a string).</summary>
+    public async Task<IReadOnlyList<ClusterMember>> MembersAsync(CancellationToken ct = default)
+    {
+        var j = (await GetOkAsync(Paths.Members, ct)).Json();
+        return j.GetProperty("Members").EnumerateArray().Select(m =>
+        {
+            var status = Str(m, "Status");
+            return new ClusterMember(Str(m, "Name"), $"{Str(m, "Addr")}:{m.GetProperty("Port")}", "server", status, status == "alive");
+        }).ToList();
+    }
+
+    /// <summary>/v1/agent/self.</summary>
+    public async Task<JsonElement> AgentSelfAsync(CancellationToken ct = default) => (await GetOkAsync(Paths.AgentSelf, ct)).Json();
+
+    /// <summary>Client node ids (/v1/nodes).</summary>
+    public async Task<IReadOnlyList<string>> NodeIdsAsync(CancellationToken ct = default) =>
+        (await GetOkAsync(Paths.Nodes, ct)).Json().EnumerateArray().Select(n => Str(n, "ID")).ToList();
+
+    /// <summary>One node in full (/v1/node/:id): status, drivers, resources, attributes, meta, host volumes.</summary>
+    public async Task<NomadNode> NodeAsync(string id, CancellationToken ct = default)
+    {
+        var n = (await GetOkAsync(Paths.Node + Uri.EscapeDataString(id), ct)).Json();
+        var attributes = Map(n, "Attributes");
+        var drivers = Obj(n, "Drivers") is { ValueKind: JsonValueKind.Object } d
+            ? d.EnumerateObject().Select(p => new NomadDriver(p.Name, Bool(p.Value, "Detected"), Bool(p.Value, "Healthy"), Str(p.Value, "HealthDescription"))).ToList()
+            : new List<NomadDriver>();
+        var volumes = Obj(n, "HostVolumes") is { ValueKind: JsonValueKind.Object } hv
+            ? hv.EnumerateObject().Select(p => new HostVolume(p.Name, Str(p.Value, "Path"), Bool(p.Value, "ReadOnly"))).ToList()
+            : new List<HostVolume>();
+        var resources = Obj(n, "NodeResources");
+        var cpu = Obj(resources, "Cpu");
+        var cores = (int)Long(cpu, "TotalCpuCores");
+        if (cores == 0 && int.TryParse(attributes.GetValueOrDefault("cpu.numcores"), out var c)) cores = c;
+        var memoryMb = Long(Obj(resources, "Memory"), "MemoryMB");
+        if (memoryMb == 0 && long.TryParse(attributes.GetValueOrDefault("memory.totalbytes"), out var mb)) memoryMb = mb / 1024 / 1024;
+        long.TryParse(attributes.GetValueOrDefault("unique.storage.bytestotal"), out var diskTotal);
+        long.TryParse(attributes.GetValueOrDefault("unique.storage.bytesfree"), out var diskFree);
+        var diskMb = Long(Obj(resources, "Disk"), "DiskMB");
+        var speeds = new List<long>();
+        if (Obj(resources, "NodeNetworks") is { ValueKind: JsonValueKind.Array } nn)
+            speeds.AddRange(nn.EnumerateArray().Select(x => Long(x, "Speed")).Where(x => x > 0));
+        if (speeds.Count == 0 && Obj(resources, "Networks") is { ValueKind: JsonValueKind.Array } nw)
+            speeds.AddRange(nw.EnumerateArray().Select(x => Long(x, "MBits")).Where(x => x > 0));
+        if (speeds.Count == 0 && long.TryParse(attributes.GetValueOrDefault("network.speed") ?? attributes.GetValueOrDefault("nic.speed"), out var sp)) speeds.Add(sp);
+        return new NomadNode(Str(n, "ID"), Str(n, "Name"), Str(n, "Status"), Str(n, "StatusDescription"), Str(n, "SchedulingEligibility"),
+            Bool(n, "Drain"), drivers, cores, memoryMb, diskTotal > 0 ? diskTotal / 1024 / 1024 : diskMb, diskFree, speeds.Count > 0 ? speeds.Max() : 0,
+            Str(n, "HTTPAddr"), attributes.GetValueOrDefault("unique.network.ip-address") ?? "", Map(n, "Meta"), volumes);
+    }
+
+    private string WithRegion(string path) =>
+        _region is { Length: > 0 } r ? path + (path.Contains('?') ? "&" : "?") + "region=" + Uri.EscapeDataString(r) : path;
+
+    private static string Str(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
+
+    private static bool Bool(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
+
+    private static long Long(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : 0;
+
+    private static JsonElement Obj(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) ? v : default;
+
+    private static IReadOnlyDictionary<string, string> Map(JsonElement e, string name) =>
+        Obj(e, name) is { ValueKind: JsonValueKind.Object } m
+            ? m.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.ToString())
+            : new Dictionary<string, string>();
+
+    /// <inheritdoc />
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,95 @@
+using FluentAssertions;
+using YamlDotNet.RepresentationModel;
+
+namespace Acceptance.Sandbox.Tests;
+
+/// <summary>$STATE/target.yaml follows docs/target-file.md.</summary>
+public class TargetFileTests
+{
+    private static string TargetPath => Sandbox.StatePath("target.yaml");
+
+    private static YamlMappingNode Load()
+    {
+        var stream = new YamlStream();
+        using var reader = new StreamReader(TargetPath);
+        stream.Load(reader);
+        return (YamlMappingNode)stream.Documents[0].RootNode;
+    }
+
+    private static YamlNode At(YamlNode node, params string[] path) =>
+        path.Aggregate(node, (n, key) => ((YamlMappingNode)n).Children.TryGetValue(new YamlScalarNode(key), out var c)
+            ? c : throw new AssertionException($"target.yaml: {string.Join('.', path)} missing (at {key})"));
+
+    private static string Scalar(YamlNode node, params string[] path) => ((YamlScalarNode)At(node, path)).Value!;
+
+    [Test]
+    public void Identity_tls_and_every_service_address()
+    {
+        var root = Load();
+        Scalar(root, "name").Should().Be("local-sandbox");
+        Scalar(root, "environment").Should().Be("sandbox");
+        Scalar(root, "tls", "ca_file").Should().Be(Sandbox.CaFile);
+        File.Exists(Scalar(root, "tls", "ca_file")).Should().BeTrue();
+        var expected = new Dictionary<string, string>
+        {
+            ["consul"] = $"https://127.0.0.1:{Sandbox.Port("CONSUL_PORT")}",
+            ["nomad"] = $"https://127.0.0.1:{Sandbox.Port("NOMAD_PORT")}",
+            ["prometheus"] = Sandbox.PrometheusUrl,
+            ["pushgateway"] = Sandbox.PushgatewayUrl,
+            ["alertmanager"] = Sandbox.AlertmanagerUrl,
+            ["grafana"] = $"https://127.0.0.1:{Sandbox.Port("GRAFANA_PORT")}",
+            ["load_balancer"] = Sandbox.LoadBalancerUrl,
+        };
+        foreach (var (svc, address) in expected) Scalar(root, "services", svc, "address").Should().Be(address, svc);
+        Scalar(root, "services", "alertmanager", "webhook_receiver").Should().Be(Sandbox.WebhookUrl);
+        Scalar(root, "services", "load_balancer", "metrics").Should().Be(Sandbox.HaproxyStatsUrl + "/metrics");
+        Scalar(root, "services", "dns", "server").Should().Be($"127.0.0.1:{Sandbox.Port("DNS_PORT")}");
+        Scalar(root, "services", "dns", "domain").Should().Be("consul");
+        Scalar(root, "services", "ssh", "host").Should().Be("127.0.0.1");
+        Scalar(root, "services", "ssh", "port").Should().Be(Sandbox.Port("SSH_PORT").ToString());
+        Scalar(root, "services", "prometheus", "basic_auth", "username").Should().Be("acceptance");
+    }
+
+    [Test]
+    public void Secrets_are_file_references_never_inline()
+    {
+        var root = Load();
+        var refs = new[]
+        {
+            new[] { "services", "consul", "token" }, ["services", "nomad", "token"], ["services", "grafana", "token"],
+            ["services", "prometheus", "basic_auth", "password"], ["services", "ssh", "private_key"],
+        };
+        var text = File.ReadAllText(TargetPath);
+        foreach (var path in refs)
+        {
+            var node = At(root, path).Should().BeOfType<YamlMappingNode>($"{string.Join('.', path)} is a secret reference").Subject;
+            node.Children.Should().ContainSingle();
+            var file = Scalar(node, "file");
+            Path.IsPathRooted(file).Should().BeTrue(file);
+            File.Exists(file).Should().BeTrue(file);
+            File.GetUnixFileMode(file).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite, file);
+            var secret = File.ReadAllText(file).Trim();
+            text.Should().NotContain(secret.Length > 40 ? secret[..40] : secret, "the secret itself never appears in the target file");
+        }
+        Scalar(root, "services", "consul", "token", "file").Should().EndWith("/consul.token", "not the management token");
+    }
+
+    [Test]
+    public void Expectations_and_thresholds_fit_the_sandbox()
+    {
+        var root = Load();
+        Scalar(root, "expect", "consul_servers").Should().Be("3");
+        Scalar(root, "expect", "nomad_servers").Should().Be("3");
+        Scalar(root, "expect", "recommended_servers").Should().Be("5");
+        int.Parse(Scalar(root, "expect", "node_minimums", "cpu_cores")).Should().BeLessThanOrEqualTo(Environment.ProcessorCount);
+        Scalar(root, "expect", "node_minimums", "memory_gb").Should().Be("4");
+        Scalar(root, "expect", "node_minimums", "disk_gb").Should().Be("10");
+        ((YamlSequenceNode)At(root, "expect", "scrape_jobs")).Children.Select(c => ((YamlScalarNode)c).Value)
+            .Should().Contain(["prometheus", "pushgateway", "alertmanager", "node", "consul", "nomad"]);
+        Scalar(root, "thresholds", "retention_min_days").Should().Be("15");
+        int.Parse(Scalar(root, "thresholds", "alert_pipeline_timeout_seconds")).Should().BeGreaterThan(0);
+        int.Parse(Scalar(root, "thresholds", "poll_timeout_seconds")).Should().BeGreaterThan(0);
+        var rules = ((YamlSequenceNode)At(root, "services", "prometheus", "rule_files")).Children.Select(c => ((YamlScalarNode)c).Value!).ToList();
+        rules.Should().ContainSingle().Which.Should().EndWith("sandbox/rules/*.yml");
+    }
+}

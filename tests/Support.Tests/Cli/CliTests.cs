@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Acceptance.Support.Checklist;
+using Acceptance.Support.Configuration;
+using Acceptance.Support.Tests.Checklist;
+using FluentAssertions;
+using NUnit.Framework;
+
+namespace Acceptance.Support.Tests.Cli;
+
+/// <summary>The `acceptance` CLI as run-tests.sh calls it: a child process, judged by exit code and output.</summary>
+public sealed class CliTests
+{
+    private static readonly string Dll = LocateCli();
+    private TempDir _dir = null!;
+
+    [SetUp] public void SetUp() => _dir = new TempDir("cli");
+    [TearDown] public void TearDown() => _dir.Dispose();
+
+    private static string LocateCli()
+    {
+        // The project reference copies acceptance.dll here; it runs only with its runtimeconfig beside it.
+        var here = Path.Combine(AppContext.BaseDirectory, "acceptance.dll");
+        if (File.Exists(here) && File.Exists(Path.Combine(AppContext.BaseDirectory, "acceptance.runtimeconfig.json"))) return here;
+        var built = new[] { "Debug", "Release" }
+            .Select(c => Path.Combine(TestPaths.Root, "src", "Cli", "bin", c, "net10.0", "acceptance.dll"))
+            .Where(File.Exists).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault();
+        return built ?? throw new FileNotFoundException("acceptance.dll: build src/Cli first");
+    }
+
+    private sealed record Run(int ExitCode, string Stdout, string Stderr)
+    {
+        public string All => Stdout + Stderr;
+    }
+
+    private static Run Acceptance(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        // the child must judge the file alone: no override from whoever runs the tests
+        foreach (var v in EnvironmentOverrides.VariableNames) psi.Environment.Remove(v);
+        psi.Environment.Remove("ACCEPTANCE_DEPLOYED_BY");
+        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        psi.Environment["DOTNET_NOLOGO"] = "1";
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(60_000)) { p.Kill(entireProcessTree: true); throw new TimeoutException("acceptance " + string.Join(' ', args)); }
+        p.WaitForExit();
+        return new Run(p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    private static void NoStackTrace(Run run) =>
+        run.All.Should().NotMatchRegex(@"(?m)^\s+at \S+\(").And.NotContain("Unhandled exception");
+
+    [Test]
+    public void Check_target_accepts_a_good_file()
+    {
+        var file = _dir.File("target.yaml", "name: demo\nenvironment: sandbox\nservices:\n  prometheus: { address: 'http://127.0.0.1:9090' }\n  consul: { address: 'https://127.0.0.1:8501', skip_verify: true }\n");
+
+        var run = Acceptance("check-target", file);
+
+        run.ExitCode.Should().Be(0, run.All);
+        run.Stdout.Should().Contain("target demo (sandbox)").And.Contain("2 service(s)")
+            .And.Contain("warning: services.consul: TLS verification is disabled");
+    }
+
+    [Test]
+    public void Check_target_lists_every_problem_of_a_bad_file_and_exits_2_without_a_stack_trace()
+    {
+        var file = _dir.File("target.yaml", "colour: blue\nservices:\n  consul:\n    address: nowhere\n    token: abc\n  dns:\n    server: 10.0.0.2\n");
+
+        var run = Acceptance("check-target", file);
+
+        run.ExitCode.Should().Be(2, run.All);
+        run.Stderr.Should().Contain("Target configuration has 6 problems");
+        foreach (var field in new[] { "colour", "name", "environment", "services.consul.address", "services.consul.token", "services.dns.server" })
+            run.Stderr.Should().Contain($"field {field}:");
+        NoStackTrace(run);
+    }
+
+    [TestCase("check-target")]
+    [TestCase("frobnicate")]
+    public void Bad_usage_exits_2(string command)
+    {
+        var run = Acceptance(command);
+        run.ExitCode.Should().Be(2);
+        run.Stderr.Should().Contain("usage: acceptance");
+    }
+
+    [Test]
+    public void Check_target_with_malformed_yaml_exits_2_naming_file_and_line()
+    {
+        var file = _dir.File("target.yaml", "name: [x\n");
+        var run = Acceptance("check-target", file);
+        run.ExitCode.Should().Be(2);
+        run.Stderr.Should().Contain(file + ":");
+        NoStackTrace(run);
+    }
+
+    private Run Report(params string[] extra) => Acceptance(
+        ["report", "--results", _dir.Combine("results"), "--checklist", TestPaths.ChecklistDir, "--out", _dir.Combine("out"), "--run-id", "run-7", .. extra]);
+
+    private JsonElement Summary() => JsonDocument.Parse(File.ReadAllText(_dir.Combine("out", "summary.json"))).RootElement;
+
+    [Test]
+    public void Report_with_nothing_failed_exits_0_and_writes_checklist_and_summary()
+    {
+        ResultFiles.Write(_dir.Combine("results"), "scrape", "passed", checklistIds: "MON-MS-1");
+        var target = _dir.File("target.yaml", "name: demo\nenvironment: sandbox\nservices:\n  prometheus: { address: 'http://p:9090' }\n");
+
+        var run = Report("--target", target);
+
+        run.ExitCode.Should().Be(0, run.All);
+        run.Stdout.Should().Contain("Scenarios: 1 passed, 0 failed, 0 broken, 0 skipped").And.Contain("sign-off status Partial");
+        var md = File.ReadAllText(_dir.Combine("out", "checklist.md"));
+        md.Should().Contain("✅ **verified** `MON-MS-1`").And.Contain("**Environment**: demo (sandbox)").And.Contain("- Run: run-7;");
+        var s = Summary();
+        s.GetProperty("exit_code").GetInt32().Should().Be(0);
+        s.GetProperty("sign_off_status").GetString().Should().Be("Partial");
+        s.GetProperty("run_id").GetString().Should().Be("run-7");
+        s.GetProperty("scenarios").GetProperty("passed").GetInt32().Should().Be(1);
+        s.GetProperty("lines").GetProperty("verified").GetInt32().Should().Be(1);
+        s.GetProperty("lines").GetProperty("not verified").GetInt32().Should().Be(107);
+        Directory.GetFiles(_dir.Combine("results"), "*-result.json").Should().HaveCount(108, "one scenario + 107 not-verified placeholders");
+    }
+
+    [Test]
+    public void Report_with_lines_not_verified_exits_1_when_strict()
+    {
+        ResultFiles.Write(_dir.Combine("results"), "scrape", "passed", checklistIds: "MON-MS-1");
+
+        var run = Report("--strict");
+
+        run.ExitCode.Should().Be(1, run.All);
+        Summary().GetProperty("exit_code").GetInt32().Should().Be(1);
+    }
+
+    [Test]
+    public void Report_with_a_failed_check_exits_1_and_names_the_line()
+    {
+        ResultFiles.Write(_dir.Combine("results"), "scrape", "failed", message: "2 targets down", checklistIds: "MON-MS-1");
+        ResultFiles.Write(_dir.Combine("results"), "retention", "broken", message: "refused", checklistIds: "MON-MS-4");
+
+        var run = Report();
+
+        run.ExitCode.Should().Be(1, run.All);
+        run.Stdout.Should().Contain("FAILED MON-MS-1: scrape: 2 targets down").And.Contain("BROKEN MON-MS-4: retention: refused");
+        Summary().GetProperty("sign_off_status").GetString().Should().Be("Failed");
+        File.ReadAllText(_dir.Combine("out", "checklist.md")).Should().Contain("**Status**: ⬜ Success ⬜ Partial ☑ Failed");
+    }
+
+    [Test]
+    public void Report_with_a_malformed_attestations_file_still_writes_the_report_and_exits_2()
+    {
+        ResultFiles.Write(_dir.Combine("results"), "scrape", "passed", checklistIds: "MON-MS-1");
+        var att = _dir.File("att.yaml", "attestations: [oops\n");
+
+        var run = Report("--attestations", att);
+
+        run.ExitCode.Should().Be(2, run.All);
+        run.Stderr.Should().Contain(att);
+        File.Exists(_dir.Combine("out", "checklist.md")).Should().BeTrue();
+        Summary().GetProperty("exit_code").GetInt32().Should().Be(2);
+        Summary().GetProperty("attestation_error").GetString().Should().Contain(att);
+        NoStackTrace(run);
+    }
+
+    [Test]
+    public void Report_uses_valid_attestations_and_prints_rejected_ones()
+    {
+        ResultFiles.Write(_dir.Combine("results"), "scrape", "passed", checklistIds: "MON-MS-1");
+        var today = DateTime.UtcNow;
+        var d = today.AddDays(-1).ToString("yyyy-MM-dd");
+        var x = today.AddDays(30).ToString("yyyy-MM-dd");
+        var att = _dir.File("att.yaml",
+            "deployed_by: alice\nattestations:\n" +
+            $"  - {{ id: PREVAL-MV-1, attested_by: bob, approver: carol, date: {d}, expires: {x}, evidence: 'https://t/1' }}\n" +
+            $"  - {{ id: PREVAL-MV-2, attested_by: bob, approver: alice, date: {d}, expires: {x}, evidence: 'https://t/2' }}\n");
+
+        var run = Report("--attestations", att);
+
+        run.ExitCode.Should().Be(0, run.All);
+        run.Stderr.Should().Contain("attestation for PREVAL-MV-2 not accepted").And.Contain("field approver");
+        Summary().GetProperty("lines").GetProperty("attested").GetInt32().Should().Be(1);
+        File.ReadAllText(_dir.Combine("out", "checklist.md")).Should().Contain("**Deployed By**: alice");
+    }
+
+    [Test]
+    public void Report_without_required_options_exits_2()
+    {
+        var run = Acceptance("report", "--results", _dir.Combine("results"));
+        run.ExitCode.Should().Be(2);
+        run.Stderr.Should().Contain("--checklist is required");
+        NoStackTrace(run);
+    }
+
+    [Test]
+    public void Report_with_a_missing_checklist_folder_exits_2()
+    {
+        var run = Acceptance("report", "--results", _dir.Combine("r"), "--checklist", _dir.Combine("no-checklist"), "--out", _dir.Combine("o"));
+        run.ExitCode.Should().Be(2);
+        NoStackTrace(run);
+    }
+}

@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Text;
+using Acceptance.Support.Configuration;
+using Acceptance.Support.Evidence;
+using Acceptance.Support.Http;
+using Acceptance.Support.Outcomes;
+using FluentAssertions;
+using NUnit.Framework;
+
+namespace Acceptance.Support.Tests.Http;
+
+public sealed class ServiceHttpTests
+{
+    private static ServiceEndpoint Endpoint(string address, string? ca = null, bool skipVerify = false, SecretReference? token = null) =>
+        new() { Key = "prometheus", Address = address, CaFile = ca, SkipVerify = skipVerify, Token = token };
+
+    private static string Texts(EvidenceLog log) =>
+        string.Join("\n---\n", log.Drain().Select(i => i.Name + "\n" + Encoding.UTF8.GetString(i.Content)));
+
+    [Test]
+    public async Task Records_the_exchange_as_evidence_with_credentials_redacted()
+    {
+        var token = "tok-" + Guid.NewGuid().ToString("N"); // deliberately not registered: the header rule must mask it
+        var secretInBody = "body-secret-" + Guid.NewGuid().ToString("N");
+        await using var server = new TinyServer($$"""{"status":"success","SecretID":"{{secretInBody}}","data":[1,2]}""");
+        var evidence = new EvidenceLog();
+        using var http = new ServiceHttp("Prometheus", Endpoint(server.Url()), null, evidence,
+            r => r.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token));
+
+        var exchange = await http.GetOkAsync("/api/v1/status/buildinfo");
+
+        exchange.StatusCode.Should().Be(200);
+        exchange.IsSuccess.Should().BeTrue();
+        exchange.Url.Should().Be(new Uri(server.Url() + "/api/v1/status/buildinfo"));
+        exchange.Header("content-type").Should().Be("application/json");
+        exchange.Json().GetProperty("status").GetString().Should().Be("success");
+        exchange.ToString().Should().Be($"Prometheus GET {server.Url()}/api/v1/status/buildinfo → 200");
+        server.Requests.Single().Should().Contain("Authorization: Bearer " + token, "the credential was sent");
+
+        var text = Texts(evidence);
+        text.Should().Contain($"Prometheus GET {server.Url()}/api/v1/status/buildinfo → 200")
+            .And.Contain("Authorization: [REDACTED]")
+            .And.Contain("\"SecretID\": \"[REDACTED]\"")
+            .And.Contain("→ 200 OK in");
+        text.Should().NotContain(token).And.NotContain(secretInBody);
+    }
+
+    [Test]
+    public async Task Bearer_credentials_resolve_the_token_and_register_it()
+    {
+        var secret = Unique.Secret("bearer");
+        await using var server = new TinyServer($"echo {secret}", "text/plain");
+        var endpoint = Endpoint(server.Url(), token: SecretReference.FromOverride("GRAFANA_TOKEN", secret));
+        var evidence = new EvidenceLog();
+        using var http = new ServiceHttp("Grafana", endpoint, null, evidence, Credentials.Bearer(endpoint));
+
+        var exchange = await http.SendAsync(HttpMethod.Get, "api/health");
+
+        exchange.Body.Should().Be($"echo {secret}", "the exchange itself is not redacted; only evidence is");
+        server.Requests.Single().Should().Contain($"Authorization: Bearer {secret}");
+        Texts(evidence).Should().NotContain(secret).And.Contain($"echo {SecretRegistry.Mask}");
+    }
+
+    [Test]
+    public async Task A_non_2xx_answer_is_a_ServiceResponseException_naming_the_exchange()
+    {
+        await using var server = new TinyServer("permission denied", "text/plain", status: 403);
+        using var http = new ServiceHttp("Consul", Endpoint(server.Url()), null, new EvidenceLog());
+
+        var e = (await FluentActions.Awaiting(() => http.GetOkAsync("v1/acl/token/self")).Should().ThrowAsync<ServiceResponseException>()).Which;
+
+        e.Exchange.StatusCode.Should().Be(403);
+        e.Message.Should().Be($"Consul GET {server.Url()}/v1/acl/token/self → 403: permission denied");
+        e.Should().BeAssignableTo<EnvironmentProblemException>();
+    }
+
+    [Test]
+    public async Task Connection_refused_is_an_environment_problem_naming_system_and_url_within_seconds()
+    {
+        var port = TinyServer.FreePort();
+        var evidence = new EvidenceLog();
+        using var http = new ServiceHttp("Nomad", Endpoint($"http://127.0.0.1:{port}"), null, evidence);
+        var sw = Stopwatch.StartNew();
+
+        var e = (await FluentActions.Awaiting(() => http.GetOkAsync("v1/status/leader")).Should().ThrowAsync<EnvironmentProblemException>()).Which;
+
+        sw.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));
+        e.Message.Should().Be($"Nomad GET http://127.0.0.1:{port}/v1/status/leader: connection refused (is the service running?)");
+        e.InnerException.Should().BeOfType<HttpRequestException>();
+        Texts(evidence).Should().Contain("connection refused");
+    }
+
+    [Test]
+    public async Task A_server_that_never_answers_is_an_environment_problem_after_the_timeout()
+    {
+        await using var server = new TinyServer(neverAnswer: true);
+        using var http = new ServiceHttp("Alertmanager", Endpoint(server.Url()), null, new EvidenceLog(), timeout: TimeSpan.FromSeconds(1));
+        var sw = Stopwatch.StartNew();
+
+        var e = (await FluentActions.Awaiting(() => http.GetOkAsync("api/v2/status")).Should().ThrowAsync<EnvironmentProblemException>()).Which;
+
+        sw.Elapsed.Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(900)).And.BeLessThan(TimeSpan.FromSeconds(8));
+        e.Message.Should().Be($"Alertmanager GET {server.Url()}/api/v2/status: no answer within 1 s");
+        server.Requests.Should().ContainSingle("the request reached the server, which kept silent");
+    }
+
+    [Test]
+    public async Task A_body_that_is_not_json_is_an_environment_problem_naming_the_url()
+    {
+        await using var server = new TinyServer("<html>login</html>", "text/html");
+        using var http = new ServiceHttp("Grafana", Endpoint(server.Url()), null, new EvidenceLog());
+
+        var exchange = await http.GetOkAsync("api/search");
+
+        FluentActions.Invoking(() => exchange.Json()).Should().Throw<EnvironmentProblemException>()
+            .WithMessage($"Grafana GET {server.Url()}/api/search → 200: body is not JSON*<html>login</html>");
+    }
+}
+
+[NonParallelizable]
+public sealed class TlsTrustTests
+{
+    private TestCertificates _certs = null!;
+
+    [OneTimeSetUp] public void MakeCertificates() => _certs = new TestCertificates();
+    [OneTimeTearDown] public void RemoveCertificates() => _certs.Dispose();
+
+    private static ServiceEndpoint Endpoint(string address, string? ca = null, bool skipVerify = false, string? serverName = null) =>
+        new() { Key = "consul", Address = address, CaFile = ca, SkipVerify = skipVerify, TlsServerName = serverName };
+
+    [Test]
+    public async Task Verifies_the_server_with_the_named_CA()
+    {
+        await using var server = new TinyServer("""{"leader":"n1"}""", tls: _certs.ServerCertificate());
+        using var http = new ServiceHttp("Consul", Endpoint(server.Url("https"), _certs.CaFile), null, new EvidenceLog());
+
+        var exchange = await http.GetOkAsync("v1/status/leader");
+
+        exchange.StatusCode.Should().Be(200);
+        exchange.Json().GetProperty("leader").GetString().Should().Be("n1");
+    }
+
+    [Test]
+    public async Task The_target_default_CA_is_used_when_the_service_names_none()
+    {
+        await using var server = new TinyServer("{}", tls: _certs.ServerCertificate());
+        using var http = new ServiceHttp("Consul", Endpoint(server.Url("https")), _certs.CaFile, new EvidenceLog());
+
+        (await http.GetOkAsync("v1/status/leader")).StatusCode.Should().Be(200);
+    }
+
+    [Test]
+    public async Task Fails_with_another_CA()
+    {
+        await using var server = new TinyServer("{}", tls: _certs.ServerCertificate());
+        using var http = new ServiceHttp("Consul", Endpoint(server.Url("https"), _certs.OtherCaFile), null, new EvidenceLog());
+
+        var e = (await FluentActions.Awaiting(() => http.GetOkAsync("v1/status/leader")).Should().ThrowAsync<EnvironmentProblemException>()).Which;
+
+        e.Message.Should().StartWith($"Consul GET {server.Url("https")}/v1/status/leader: TLS handshake failed");
+        server.Requests.Should().BeEmpty("no request is sent over an untrusted connection");
+    }
+
+    [Test]
+    public async Task A_certificate_for_another_name_fails_without_tls_server_name()
+    {
+        await using var server = new TinyServer("{}", tls: _certs.NamedCertificate());
+        using var http = new ServiceHttp("Consul", Endpoint(server.Url("https"), _certs.CaFile), null, new EvidenceLog());
+
+        (await FluentActions.Awaiting(() => http.GetOkAsync("v1/status/leader")).Should().ThrowAsync<EnvironmentProblemException>())
+            .Which.Message.Should().Contain("TLS handshake failed");
+    }
+
+    [Test]
+    public async Task Tls_server_name_accepts_a_certificate_for_that_name_on_an_IP_address()
+    {
+        await using var server = new TinyServer("{}", tls: _certs.NamedCertificate());
+        using var http = new ServiceHttp("Consul", Endpoint(server.Url("https"), _certs.CaFile, serverName: "consul.service.consul"), null, new EvidenceLog());
+
+        (await http.GetOkAsync("v1/status/leader")).StatusCode.Should().Be(200);
+    }
+
+    [Test]
+    public async Task Tls_server_name_rejects_a_certificate_for_another_name()
+    {
+        await using var server = new TinyServer("{}", tls: _certs.ServerCertificate());
+        using var http = new ServiceHttp("Consul", Endpoint(server.Url("https"), _certs.CaFile, serverName: "consul.service.consul"), null, new EvidenceLog());
+
+        (await FluentActions.Awaiting(() => http.GetOkAsync("v1/status/leader")).Should().ThrowAsync<EnvironmentProblemException>())
+            .Which.Message.Should().Contain("TLS handshake failed");
+    }
+
+    [Test]
+    public async Task Skip_verify_accepts_any_certificate()
+    {
+        await using var server = new TinyServer("{}", tls: _certs.ServerCertificate());
+        using var http = new ServiceHttp("Consul", Endpoint(server.Url("https"), _certs.OtherCaFile, skipVerify: true), null, new EvidenceLog());
+
+        (await http.GetOkAsync("v1/status/leader")).StatusCode.Should().Be(200);
+    }
+
+    [Test]
+    public void ClientOptions_with_a_CA_installs_a_validation_callback()
+    {
+        TlsTrust.ClientOptions(_certs.CaFile, "x", false).RemoteCertificateValidationCallback.Should().NotBeNull();
+        TlsTrust.ClientOptions(null, null, false).RemoteCertificateValidationCallback.Should().BeNull("system roots decide");
+    }
+}
