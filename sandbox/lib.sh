@@ -3,7 +3,7 @@
 # shellcheck shell=bash
 
 SANDBOX_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=ports.env
+# shellcheck source-path=SCRIPTDIR source=ports.env
 . "$SANDBOX_DIR/ports.env"
 H="$SANDBOX_HOST"
 STATE="${SANDBOX_STATE:-$SANDBOX_DIR/.state}"
