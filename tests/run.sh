@@ -26,6 +26,8 @@ for project in tests/*/*.Tests.csproj; do
   echo "==> $name"
   dotnet test "$project" --no-build --nologo \
     --logger "junit;LogFilePath=$OUT/$name.xml" --logger "console;verbosity=minimal" || status=1
+  # A project that wrote no results ran no test: that is a failure, never a silent gap.
+  [ -s "$OUT/$name.xml" ] || { echo "tests/run.sh: $name wrote no JUnit results" >&2; status=1; }
 done
 /usr/bin/python3 "$ROOT/.ci/count-junit.py" "$OUT"/*.xml
 exit $status

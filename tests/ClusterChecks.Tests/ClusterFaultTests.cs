@@ -61,16 +61,33 @@ public sealed class ClusterFaultTests
     }
 
     [Test, Order(1)]
-    public async Task Every_cluster_check_passes_on_the_healthy_sandbox_and_the_recommendation_fails_as_a_recommendation()
+    public async Task Every_cluster_check_passes_on_the_healthy_sandbox()
     {
         var results = await Run(AllIds);
         TestContext.Out.WriteLine(string.Join("\n", results));
         results.Should().HaveCountGreaterThanOrEqualTo(25);
-        var recommendation = Scenario(results, "Consul and Nomad run the recommended number of servers (recommendation)");
-        recommendation.Status.Should().Be("failed", "3 servers < the recommended 5 must not be green");
-        recommendation.Message.Should().Contain("RECOMMENDATION").And.Contain("non-critical");
-        recommendation.Tags.Should().Contain("minor");
-        results.Where(r => r != recommendation).Should().OnlyContain(r => r.Status == "passed", string.Join("\n", results));
+        results.Should().OnlyContain(r => r.Status == "passed", string.Join("\n", results));
+    }
+
+    [Test, Order(1)]
+    public async Task Fewer_servers_than_recommended_fail_the_recommendation_only()
+    {
+        // The sandbox is a 3-server cluster and its target says so; a target that recommends 5 must see the recommendation fail.
+        var target = Path.Combine(Path.GetTempPath(), $"cluster-checks-target-5-{Guid.NewGuid():N}.yaml");
+        WriteShortDeadlineTarget(Repository.SandboxTarget, target, PollSeconds, recommendedServers: 5);
+        try
+        {
+            var results = await SuiteRun.RunAsync(Filter("INFRA-HR-1"), target, timeout: ChildDeadline);
+            var recommendation = Scenario(results, "Consul and Nomad run the recommended number of servers (recommendation)");
+            recommendation.Status.Should().Be("failed", "3 servers < the recommended 5 must not be green");
+            recommendation.Message.Should().Contain("RECOMMENDATION").And.Contain("non-critical");
+            recommendation.Tags.Should().Contain("minor");
+            results.Where(r => r != recommendation).Should().OnlyContain(r => r.Status == "passed", string.Join("\n", results));
+        }
+        finally
+        {
+            File.Delete(target);
+        }
     }
 
     [Test, Order(2)]
@@ -163,7 +180,7 @@ public sealed class ClusterFaultTests
     }
 
     /// <summary>Copies the sandbox target with thresholds.poll_timeout_seconds replaced; nothing else changes.</summary>
-    private static void WriteShortDeadlineTarget(string source, string destination, int pollSeconds)
+    private static void WriteShortDeadlineTarget(string source, string destination, int pollSeconds, int? recommendedServers = null)
     {
         var yaml = new YamlStream();
         using (var reader = new StreamReader(source)) yaml.Load(reader);
@@ -179,6 +196,7 @@ public sealed class ClusterFaultTests
         expect.Children.TryAdd(new YamlScalarNode("host_volumes"),
             new YamlSequenceNode(new[] { "prometheus-data", "grafana-data", "consul-data", "nomad-data", "training-data" }.Select(v => new YamlScalarNode(v))));
         expect.Children[new YamlScalarNode("nomad_drivers")] = new YamlSequenceNode(new YamlScalarNode("raw_exec"));
+        if (recommendedServers is { } n) expect.Children[new YamlScalarNode("recommended_servers")] = new YamlScalarNode(n.ToString());
         using var writer = new StreamWriter(destination);
         yaml.Save(writer, assignAnchors: false);
     }

@@ -14,9 +14,7 @@ namespace Acceptance.Suite.Tests;
 [NonParallelizable]
 public sealed class MonitoringSliceTests
 {
-    private const string Slice = "TestCategory=checklist:MON-MS-1|TestCategory=checklist:MON-MS-4|TestCategory=checklist:DEPLOY-SD-5";
-
-    private static string[] SliceNames =>
+    private static readonly string[] SliceNames =
     [
         "Prometheus is ready to serve queries",
         "Prometheus scrapes all its configured targets successfully",
@@ -24,11 +22,12 @@ public sealed class MonitoringSliceTests
         "A metric pushed to Pushgateway reaches Prometheus and is removed afterwards",
     ];
 
+
     [Test]
     public async Task The_slice_passes_against_a_healthy_stack()
     {
         using var stack = ThrowawayStack.Start();
-        var results = await SuiteRun.RunAsync(Slice, stack.TargetFile);
+        var results = await SuiteRun.RunByNameAsync(SliceNames, stack.TargetFile);
         foreach (var name in SliceNames)
             results.Should().Contain(r => r.Name == name && r.Status == "passed", "scenario '{0}' must pass: {1}", name, string.Join("\n", results));
     }
@@ -39,7 +38,7 @@ public sealed class MonitoringSliceTests
         using var stack = ThrowawayStack.Start();
         stack.StopPrometheus();
         var sw = Stopwatch.StartNew();
-        var results = await SuiteRun.RunAsync(Slice, stack.TargetFile);
+        var results = await SuiteRun.RunByNameAsync(SliceNames, stack.TargetFile);
         sw.Stop();
         TestContext.Out.WriteLine($"run with Prometheus stopped took {sw.Elapsed.TotalSeconds:F1} s (child dotnet test included)");
         results.Should().HaveCount(SliceNames.Length);
@@ -54,7 +53,7 @@ public sealed class MonitoringSliceTests
     {
         using var stack = ThrowawayStack.Start();
         stack.StopPrometheus();
-        var results = await SuiteRun.RunAsync("TestCategory=checklist:DEPLOY-SD-5", stack.TargetFile);
+        var results = await SuiteRun.RunByNameAsync([SliceNames[3]], stack.TargetFile);
         results.Should().ContainSingle().Which.Status.Should().Be("broken");
         using var http = new HttpClient();
         var groups = await http.GetStringAsync($"http://127.0.0.1:{stack.PushgatewayPort}/api/v1/metrics");
@@ -65,7 +64,7 @@ public sealed class MonitoringSliceTests
     public async Task Retention_shorter_than_the_policy_fails_naming_both()
     {
         using var stack = ThrowawayStack.Start(retention: "2d");
-        var results = await SuiteRun.RunAsync("TestCategory=checklist:MON-MS-4", stack.TargetFile);
+        var results = await SuiteRun.RunByNameAsync([SliceNames[2]], stack.TargetFile);
         var r = results.Should().ContainSingle().Subject;
         r.Status.Should().Be("failed");
         r.Message.Should().Contain("retention_min_days is 15").And.Contain("2d");
@@ -82,7 +81,7 @@ public sealed class MonitoringSliceTests
         var target = File.ReadAllText(stack.TargetFile).Replace("poll_timeout_seconds: 60", "poll_timeout_seconds: 8");
         File.WriteAllText(stack.TargetFile, target);
         Process.Start("kill", $"-HUP {stack.Prometheus!.Id}")!.WaitForExit();
-        var results = await SuiteRun.RunAsync("TestCategory=checklist:MON-MS-1", stack.TargetFile);
+        var results = await SuiteRun.RunByNameAsync([SliceNames[1]], stack.TargetFile);
         var scrape = results.Should().ContainSingle(r => r.Name == "Prometheus scrapes all its configured targets successfully").Subject;
         scrape.Status.Should().Be("failed");
         scrape.Message.Should().Contain($"missing-exporter/127.0.0.1:{deadPort}");

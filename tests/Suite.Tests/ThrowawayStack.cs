@@ -37,6 +37,8 @@ public sealed class ThrowawayStack : IDisposable
             services:
               prometheus: {"{"} address: http://127.0.0.1:{s.PrometheusPort} {"}"}
               pushgateway: {"{"} address: http://127.0.0.1:{s.PushgatewayPort} {"}"}
+            expect:
+              scrape_jobs: [ prometheus, pushgateway ]
             thresholds:
               poll_timeout_seconds: 60
             """);

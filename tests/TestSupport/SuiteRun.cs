@@ -24,8 +24,23 @@ public static class SuiteRun
     /// <param name="target">Target file (default: the sandbox's).</param>
     /// <param name="environment">Extra environment variables for the run.</param>
     /// <param name="timeout">Deadline for the whole child run (default 5 minutes).</param>
-    public static async Task<IReadOnlyList<ScenarioResult>> RunAsync(string filter, string? target = null,
+    public static Task<IReadOnlyList<ScenarioResult>> RunAsync(string filter, string? target = null,
+        IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null) =>
+        RunCoreAsync(["--filter", filter], filter, target, environment, timeout);
+
+    /// <summary>
+    /// Runs the scenarios with exactly these names (an NUnit where-expression: VSTest filters cannot hold
+    /// the spaces of a scenario name).
+    /// </summary>
+    public static Task<IReadOnlyList<ScenarioResult>> RunByNameAsync(IEnumerable<string> names, string? target = null,
         IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
+    {
+        var where = string.Join(" || ", names.Select(n => $"name == '{n.Replace("\\", "\\\\").Replace("'", "\\'")}'"));
+        return RunCoreAsync(["--", $"NUnit.Where={where}"], where, target, environment, timeout);
+    }
+
+    private static async Task<IReadOnlyList<ScenarioResult>> RunCoreAsync(string[] selection, string filter, string? target,
+        IReadOnlyDictionary<string, string?>? environment, TimeSpan? timeout)
     {
         var results = Path.Combine(Path.GetTempPath(), "suite-run-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(results);
@@ -41,7 +56,7 @@ public static class SuiteRun
         var config = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(5));
         var run = await Cli.Wrap("dotnet")
-            .WithArguments(["test", project, "-c", config, "--no-build", "--nologo", "--filter", filter])
+            .WithArguments(["test", project, "-c", config, "--no-build", "--nologo", .. selection])
             .WithEnvironmentVariables(env)
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(cts.Token);

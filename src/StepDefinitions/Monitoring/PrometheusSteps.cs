@@ -54,7 +54,7 @@ public sealed class PrometheusSteps(TargetServices services, MonitoringServices 
     {
         var expected = services.Target.Expect.ScrapeJobs.Count > 0 ? services.Target.Expect.ScrapeJobs
             : throw new NotVerifiedException($"The target file {services.Target.SourceFile} lists no expect.scrape_jobs.");
-        var jobs = await services.PrometheusProbe.ScrapeJobsAsync(expected);
+        var jobs = await services.PrometheusProbe.ScrapeJobsAsync(expected, services.Target.Thresholds.PollTimeout);
         jobs.Missing.Should().BeEmpty("every job of expect.scrape_jobs must have an active target: {0}", jobs);
     }
 

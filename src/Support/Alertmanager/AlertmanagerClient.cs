@@ -53,6 +53,7 @@ public sealed class AlertmanagerClient : IDisposable
         var json = (await _http.GetOkAsync(Paths.Status, ct)).Json();
         var config = json.TryGetProperty("config", out var c) && c.TryGetProperty("original", out var o) ? o.GetString() ?? "" : "";
         var version = json.TryGetProperty("versionInfo", out var v) && v.TryGetProperty("version", out var ver) ? ver.GetString() ?? "" : "";
+        if (version.Length > 0) RunFacts.Set("alertmanager.version", version);
         return (config, version);
     }
 

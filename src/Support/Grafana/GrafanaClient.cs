@@ -53,7 +53,14 @@ public sealed class GrafanaClient : IDisposable
     public ServiceHttp Http => _http;
 
     /// <summary>GET /api/health (no auth needed), any status.</summary>
-    public Task<HttpExchange> HealthAsync(CancellationToken ct = default) => _http.SendAsync(HttpMethod.Get, Paths.Health, ct: ct);
+    public async Task<HttpExchange> HealthAsync(CancellationToken ct = default)
+    {
+        var x = await _http.SendAsync(HttpMethod.Get, Paths.Health, ct: ct);
+        if (x.IsSuccess && x.Body.TrimStart().StartsWith('{') &&
+            x.Json().TryGetProperty("version", out var v) && v.GetString() is { Length: > 0 } version)
+            RunFacts.Set("grafana.version", version);
+        return x;
+    }
 
     /// <summary>Every datasource the token can see.</summary>
     public async Task<IReadOnlyList<GrafanaDatasource>> DatasourcesAsync(CancellationToken ct = default) =>

@@ -118,6 +118,8 @@ public sealed class ServiceHttp : IDisposable
                 .ToDictionary(g => g.Key, g => string.Join(", ", g.SelectMany(h => h.Value)), StringComparer.OrdinalIgnoreCase);
             var exchange = new HttpExchange(System, method.Method, url, response.StatusCode, body, responseHeaders, sw.Elapsed);
             if (record) Record(request, requestBody, exchange);
+            // The sandbox's stand-ins mark every answer; the report must never pass one off as the product.
+            RunFacts.Set($"{Endpoint.Key}.kind", exchange.Header("X-Sandbox-Standin") is not null ? "stand-in" : "real");
             return exchange;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException && !ct.IsCancellationRequested)

@@ -70,13 +70,20 @@ public sealed class PrometheusProbe(PrometheusClient client, EvidenceLog evidenc
         return status;
     }
 
-    /// <summary>The jobs of the active targets against <paramref name="expected"/>.</summary>
-    public async Task<ScrapeJobs> ScrapeJobsAsync(IReadOnlyList<string> expected, CancellationToken ct = default)
+    /// <summary>
+    /// The jobs of the active targets against <paramref name="expected"/>, polled until none is missing or the
+    /// deadline passes (a freshly started or reloaded Prometheus lists its targets only after a few seconds).
+    /// </summary>
+    public async Task<ScrapeJobs> ScrapeJobsAsync(IReadOnlyList<string> expected, TimeSpan timeout, CancellationToken ct = default)
     {
-        var targets = await client.TargetsAsync(ct);
-        var jobs = new ScrapeJobs(expected, targets.Select(t => t.Job).Distinct().Order(StringComparer.Ordinal).ToList());
-        evidence.Note($"rule: every job of expect.scrape_jobs has an active target; observed: {jobs}");
-        return jobs;
+        var result = await Poll.TryUntilAsync("every expected scrape job has an active target", timeout, TimeSpan.FromSeconds(1), async token =>
+        {
+            var targets = await client.TargetsAsync(token);
+            var jobs = new ScrapeJobs(expected, targets.Select(t => t.Job).Distinct().Order(StringComparer.Ordinal).ToList());
+            return jobs.Missing.Count == 0 ? PollCheck<ScrapeJobs>.Satisfied(jobs, jobs.ToString()) : PollCheck<ScrapeJobs>.NotYet(jobs, jobs.ToString());
+        }, evidence, ct);
+        evidence.Note($"rule: every job of expect.scrape_jobs has an active target; observed: {result.Value}");
+        return result.Value!;
     }
 
     /// <summary>Every rule Prometheus evaluates; the unhealthy ones are noted.</summary>
