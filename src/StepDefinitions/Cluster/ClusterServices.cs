@@ -13,16 +13,14 @@ namespace Acceptance.StepDefinitions.Cluster;
 /// The scenario's Consul, Nomad, DNS and Grafana clients and probes, created on first use with the
 /// scenario's evidence log (one instance per scenario, by context injection; disposed at its end).
 /// </summary>
-public sealed class ClusterServices(EvidenceLog evidence) : IDisposable
+public sealed class ClusterServices(TargetServices core) : ScenarioClients
 {
-    private readonly List<IDisposable> _owned = [];
     private ConsulClient? _consul;
     private NomadClient? _nomad;
-    private GrafanaClient? _grafana;
     private DnsProbe? _dns;
 
     /// <summary>The target (a broken target file makes the scenario BROKEN with every problem listed).</summary>
-    public TargetEnvironment Target => RunContext.Target;
+    public TargetEnvironment Target => core.Target;
 
     /// <summary>What the target expects.</summary>
     public Expectations Expect => Target.Expect;
@@ -31,25 +29,25 @@ public sealed class ClusterServices(EvidenceLog evidence) : IDisposable
     public TimeSpan Deadline => Target.Thresholds.PollTimeout;
 
     /// <summary>The scenario's evidence.</summary>
-    public EvidenceLog Evidence => evidence;
+    public EvidenceLog Evidence => core.Evidence;
 
     /// <summary>Consul API client.</summary>
-    public ConsulClient Consul => _consul ??= Own(new ConsulClient(Target, evidence));
+    public ConsulClient Consul => _consul ??= Own(new ConsulClient(Target, Evidence));
 
     /// <summary>Consul facts.</summary>
-    public ConsulProbe ConsulProbe => new(Consul, evidence);
+    public ConsulProbe ConsulProbe => new(Consul, Evidence);
 
     /// <summary>Nomad API client.</summary>
-    public NomadClient Nomad => _nomad ??= Own(new NomadClient(Target, evidence));
+    public NomadClient Nomad => _nomad ??= Own(new NomadClient(Target, Evidence));
 
     /// <summary>Nomad facts.</summary>
-    public NomadProbe NomadProbe => new(Nomad, evidence);
+    public NomadProbe NomadProbe => new(Nomad, Evidence);
 
     /// <summary>Grafana API client.</summary>
-    public GrafanaClient Grafana => _grafana ??= Own(new GrafanaClient(Target, evidence));
+    public GrafanaClient Grafana => core.Grafana;
 
     /// <summary>DNS answers from services.dns.</summary>
-    public DnsProbe Dns => _dns ??= new DnsProbe(Target, evidence);
+    public DnsProbe Dns => _dns ??= new DnsProbe(Target, Evidence);
 
     /// <summary>The server-cluster probe of "consul" or "nomad".</summary>
     public IServerClusterProbe Cluster(ServiceKey service) => service.Key switch
@@ -77,19 +75,8 @@ public sealed class ClusterServices(EvidenceLog evidence) : IDisposable
     /// <summary>Records which rule decided, what was observed and the verdict; returns the verdict.</summary>
     public bool Decide(string rule, object observed, bool holds)
     {
-        evidence.Note($"rule: {rule}\nobserved: {observed}\nverdict: {(holds ? "pass" : "FAIL")}");
+        Evidence.Note($"rule: {rule}\nobserved: {observed}\nverdict: {(holds ? "pass" : "FAIL")}");
         return holds;
     }
 
-    private T Own<T>(T item) where T : IDisposable
-    {
-        _owned.Add(item);
-        return item;
-    }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        foreach (var d in _owned) d.Dispose();
-    }
 }

@@ -1,5 +1,6 @@
 using Acceptance.Support.Configuration;
 using Acceptance.Support.Evidence;
+using Acceptance.Support.Grafana;
 using Acceptance.Support.Prometheus;
 using Acceptance.Support.Pushgateway;
 
@@ -9,11 +10,11 @@ namespace Acceptance.StepDefinitions.Infrastructure;
 /// The scenario's clients, probes and drivers for the target, created on first use with the
 /// scenario's evidence log (one instance per scenario, by context injection; disposed at its end).
 /// </summary>
-public sealed class TargetServices(EvidenceLog evidence) : IDisposable
+public sealed class TargetServices(EvidenceLog evidence) : ScenarioClients
 {
-    private readonly List<IDisposable> _owned = [];
     private PrometheusClient? _prometheus;
     private PushgatewayDriver? _pushgateway;
+    private GrafanaClient? _grafana;
 
     /// <summary>The target (a broken target file makes the scenario BROKEN with every problem listed).</summary>
     public TargetEnvironment Target => RunContext.Target;
@@ -30,15 +31,7 @@ public sealed class TargetServices(EvidenceLog evidence) : IDisposable
     /// <summary>Pushgateway driver.</summary>
     public PushgatewayDriver Pushgateway => _pushgateway ??= Own(new PushgatewayDriver(Target, evidence));
 
-    private T Own<T>(T item) where T : IDisposable
-    {
-        _owned.Add(item);
-        return item;
-    }
+    /// <summary>Grafana API client (shared by the cluster and monitoring steps of the scenario).</summary>
+    public GrafanaClient Grafana => _grafana ??= Own(new GrafanaClient(Target, evidence));
 
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        foreach (var d in _owned) d.Dispose();
-    }
 }

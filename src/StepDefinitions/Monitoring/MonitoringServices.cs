@@ -14,11 +14,9 @@ namespace Acceptance.StepDefinitions.Monitoring;
 /// The scenario's Alertmanager, Grafana, log and promtool clients and probes (Prometheus and Pushgateway come
 /// from <see cref="TargetServices"/>), created on first use with the scenario's evidence log and disposed at its end.
 /// </summary>
-public sealed class MonitoringServices(TargetServices core) : IDisposable
+public sealed class MonitoringServices(TargetServices core) : ScenarioClients
 {
-    private readonly List<IDisposable> _owned = [];
     private AlertmanagerClient? _alertmanager;
-    private GrafanaClient? _grafana;
     private WebhookReceiverClient? _webhook;
     private LokiClient? _loki;
     private AlertPipelineDriver? _pipeline;
@@ -36,7 +34,7 @@ public sealed class MonitoringServices(TargetServices core) : IDisposable
     public AlertmanagerClient Alertmanager => _alertmanager ??= Own(new AlertmanagerClient(Target, Evidence));
 
     /// <summary>Grafana API client.</summary>
-    public GrafanaClient Grafana => _grafana ??= Own(new GrafanaClient(Target, Evidence));
+    public GrafanaClient Grafana => core.Grafana;
 
     /// <summary>Grafana facts.</summary>
     public GrafanaProbe GrafanaProbe => new(Grafana, Evidence);
@@ -79,15 +77,4 @@ public sealed class MonitoringServices(TargetServices core) : IDisposable
     /// <summary>A numeric threshold from thresholds.&lt;name&gt; or the default.</summary>
     public double Threshold(string name, double fallback) => Target.Thresholds.Other.TryGetValue(name, out var v) ? v : fallback;
 
-    private T Own<T>(T item) where T : IDisposable
-    {
-        _owned.Add(item);
-        return item;
-    }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        foreach (var d in _owned) d.Dispose();
-    }
 }

@@ -7,7 +7,7 @@ namespace Acceptance.Support.Capacity;
 /// <summary>
 /// The hardware, network and storage rules of the checklist applied to Nomad client nodes. Each
 /// method returns the violations as sentences naming the node and the rule (empty: the rule holds),
-/// plus <see cref="Rule"/> texts for the evidence.
+/// plus rule texts (e.g. <see cref="CapacityRule"/>) for the evidence.
 /// </summary>
 public static class NodeRequirements
 {

@@ -33,7 +33,7 @@ public sealed class AllureRuntimePlugin : IRuntimePlugin
 /// severity from a tag, and a stable fullName/testCaseId so history links across runs.
 /// One instance per test thread: events of one thread arrive in order, so no locking is needed.
 /// </summary>
-public sealed class AllureReqnrollListener(AllureResultsWriter writer, ChecklistCatalog catalog) : IExecutionEventListener
+public sealed class AllureReqnrollListener(AllureResultsWriter writer, ChecklistCatalog catalog) : IAsyncExecutionEventListener
 {
     private static readonly HashSet<string> Severities = ["blocker", "critical", "normal", "minor", "trivial"];
 
@@ -45,6 +45,13 @@ public sealed class AllureReqnrollListener(AllureResultsWriter writer, Checklist
     private bool _skippedByRuntime;
 
     /// <inheritdoc />
+    public Task OnEventAsync(IExecutionEvent executionEvent)
+    {
+        OnEvent(executionEvent);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Handles one event (all the work is synchronous file writing).</summary>
     public void OnEvent(IExecutionEvent executionEvent)
     {
         switch (executionEvent)
