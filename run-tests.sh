@@ -34,7 +34,7 @@ Options:
 
 Environment: CONSUL_HTTP_ADDR, CONSUL_HTTP_TOKEN(_FILE), CONSUL_CACERT, NOMAD_ADDR, NOMAD_TOKEN,
 NOMAD_CACERT, PROMETHEUS_ADDR, GRAFANA_TOKEN, ... override the target file (docs/target-file.md).
-KEEP_SANDBOX=1 keeps what @mutating scenarios created.
+KEEP_SANDBOX=1 keeps what @mutating scenarios created. ACCEPTANCE_REPORTS_DIR moves reports/ elsewhere.
 
 Exit codes:
   0  no check failed or broke
@@ -120,7 +120,7 @@ TARGET="$(cd "$(dirname "$TARGET")" 2>/dev/null && pwd)/$(basename "$TARGET")" |
 "${CLI[@]}" check-target "$TARGET" || exit $EXIT_NOSTART
 
 # --- run -----------------------------------------------------------------------------------
-REPORTS="$ROOT/reports"
+REPORTS="${ACCEPTANCE_REPORTS_DIR:-$ROOT/reports}"
 RESULTS="$REPORTS/allure-results"
 rm -rf "$RESULTS" "$REPORTS/junit" "$REPORTS/trx" "$REPORTS/allure-report"
 mkdir -p "$RESULTS" "$REPORTS/history"

@@ -80,7 +80,13 @@ public class TargetFileTests
         var root = Load();
         Scalar(root, "expect", "consul_servers").Should().Be("3");
         Scalar(root, "expect", "nomad_servers").Should().Be("3");
-        Scalar(root, "expect", "recommended_servers").Should().Be("5");
+        Scalar(root, "expect", "recommended_servers").Should().Be("3", "the sandbox is a 3-server cluster; 5 is the production recommendation");
+        ((YamlSequenceNode)At(root, "expect", "nomad_drivers")).Children.Select(c => ((YamlScalarNode)c).Value)
+            .Should().Equal(["raw_exec"], "raw_exec is the only driver the sandbox's Nomad runs");
+        ((YamlSequenceNode)At(root, "expect", "host_volumes")).Children.Should().HaveCount(5);
+        Scalar(root, "services", "alertmanager", "critical_receiver").Should().Be("oncall-critical");
+        Scalar(root, "thresholds", "max_firing_alerts").Should().Be("0");
+        Scalar(root, "thresholds", "max_flapping_alerts").Should().Be("0");
         int.Parse(Scalar(root, "expect", "node_minimums", "cpu_cores")).Should().BeLessThanOrEqualTo(Environment.ProcessorCount);
         Scalar(root, "expect", "node_minimums", "memory_gb").Should().Be("4");
         Scalar(root, "expect", "node_minimums", "disk_gb").Should().Be("10");

@@ -15,9 +15,19 @@ namespace Acceptance.Suite.Tests;
 [NonParallelizable]
 public sealed class RunScriptTests
 {
+    /// <summary>A reports folder of this fixture's own, so the project's tests never overwrite the main job's evidence.</summary>
+    private static readonly string Reports = Path.Combine(Path.GetTempPath(), "suite-tests-reports-" + Guid.NewGuid().ToString("N")[..8]);
+
     private static Task<BufferedCommandResult> RunTests(params string[] args) =>
         Cli.Wrap(Path.Combine(Repository.Root, "run-tests.sh")).WithArguments(args)
+            .WithEnvironmentVariables(new Dictionary<string, string?> { ["ACCEPTANCE_REPORTS_DIR"] = Reports })
             .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+
+    [OneTimeTearDown]
+    public void RemoveReports()
+    {
+        if (Directory.Exists(Reports)) Directory.Delete(Reports, recursive: true);
+    }
 
     [Test]
     public async Task A_malformed_target_file_stops_the_run_with_exit_2_and_every_problem_listed()
@@ -69,7 +79,7 @@ public sealed class RunScriptTests
         var result = await RunTests("--target", stack.TargetFile, "--tags", "@checklist:MON-MS-1 or @checklist:MON-MS-4");
         var output = result.StandardOutput + result.StandardError;
         result.ExitCode.Should().Be(0, output);
-        var reports = Path.Combine(Repository.Root, "reports");
+        var reports = Reports;
         var html = await File.ReadAllTextAsync(Path.Combine(reports, "allure-report", "awesome", "index.html"));
         html.Should().NotContain("googletagmanager", "the evidence report must make no outside request");
         html.Length.Should().BeGreaterThan(100_000, "the single-file report embeds its data and scripts");
@@ -87,7 +97,7 @@ public sealed class RunScriptTests
         using var stack = ThrowawayStack.Start(retention: "1d");
         var result = await RunTests("--target", stack.TargetFile, "--tags", "@checklist:MON-MS-4", "--no-report");
         result.ExitCode.Should().Be(1, result.StandardOutput + result.StandardError);
-        var checklist = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "reports", "checklist.md"));
+        var checklist = await File.ReadAllTextAsync(Path.Combine(Reports, "checklist.md"));
         checklist.Should().Contain("❌ **failed** `MON-MS-4`").And.Contain("☑ Failed");
     }
 
@@ -108,7 +118,7 @@ public sealed class RunScriptTests
         var result = await RunTests("--target", stack.TargetFile, "--read-only", "--no-report",
             "--tags", "@checklist:DEPLOY-SD-5 or @checklist:MON-MS-4");
         result.ExitCode.Should().Be(0, result.StandardOutput);
-        var results = Directory.GetFiles(Path.Combine(Repository.Root, "reports", "allure-results"), "*-result.json")
+        var results = Directory.GetFiles(Path.Combine(Reports, "allure-results"), "*-result.json")
             .Select(File.ReadAllText).ToList();
         results.Should().NotContain(r => r.Contains("A metric pushed to Pushgateway") && r.Contains("\"passed\""),
             "the @mutating scenario must not run under --read-only");
