@@ -1,5 +1,6 @@
 using Acceptance.Support.Checklist;
 using Acceptance.Support.Configuration;
+using Acceptance.Support.Evidence;
 using Acceptance.Support.Evidence.Allure;
 
 namespace Acceptance.Cli;
@@ -93,8 +94,12 @@ public static class Program
         Directory.CreateDirectory(outDir);
         File.WriteAllText(Path.Combine(outDir, "checklist.md"), report.RenderMarkdown(seed, signOff));
 
+        // Prove that no secret of the target reached the evidence (redaction happens when it is written).
+        var leaks = target is null ? [] : LeakScanner.Scan(target, results, outDir).Distinct().ToList();
+        foreach (var leak in leaks) Console.Error.WriteLine($"SECRET LEAK: {leak}");
+
         var strict = o.Flag("strict");
-        var exit = o.AttestationError is not null ? Math.Max(report.ExitCode(strict), 2) : report.ExitCode(strict);
+        var exit = o.AttestationError is not null || leaks.Count > 0 ? Math.Max(report.ExitCode(strict), 2) : report.ExitCode(strict);
         var summary = new Dictionary<string, object?>
         {
             ["run_id"] = signOff.RunId,
@@ -108,6 +113,7 @@ public static class Program
             ["lines"] = Enum.GetValues<LineStatus>().ToDictionary(ChecklistReport.Word, s => report.Lines.Count(l => l.Status == s)),
             ["exit_code"] = exit,
             ["attestation_error"] = o.AttestationError,
+            ["secret_leaks"] = leaks.Select(l => l.ToString()).ToList(),
         };
         File.WriteAllText(Path.Combine(outDir, "summary.json"),
             System.Text.Json.JsonSerializer.Serialize(summary, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));

@@ -105,6 +105,23 @@ public sealed class CliTests
     private JsonElement Summary() => JsonDocument.Parse(File.ReadAllText(_dir.Combine("out", "summary.json"))).RootElement;
 
     [Test]
+    public void Report_finds_a_secret_that_reached_the_evidence_and_exits_2_without_printing_it()
+    {
+        var secret = "tok-" + Guid.NewGuid().ToString("N");
+        var tokenFile = _dir.File("secrets/consul.token", secret);
+        ResultFiles.Write(_dir.Combine("results"), "scrape", "passed", checklistIds: "MON-MS-1");
+        File.WriteAllText(_dir.Combine("results", "leaky-attachment.txt"), $"X-Consul-Token: {secret}\n");
+        var target = _dir.File("target.yaml", $"name: demo\nenvironment: sandbox\nservices:\n  consul: {{ address: 'http://c:8500', token: {{ file: {tokenFile} }} }}\n");
+
+        var run = Report("--target", target);
+
+        run.ExitCode.Should().Be(2, run.All);
+        run.Stderr.Should().Contain("SECRET LEAK").And.Contain("leaky-attachment.txt").And.Contain($"file:{tokenFile}");
+        run.All.Should().NotContain(secret, "the leak report names the reference, never the value");
+        File.Exists(_dir.Combine("out", "checklist.md")).Should().BeTrue("the evidence collected is still written");
+    }
+
+    [Test]
     public void Report_with_nothing_failed_exits_0_and_writes_checklist_and_summary()
     {
         ResultFiles.Write(_dir.Combine("results"), "scrape", "passed", checklistIds: "MON-MS-1");
@@ -202,5 +219,31 @@ public sealed class CliTests
         var run = Acceptance("report", "--results", _dir.Combine("r"), "--checklist", _dir.Combine("no-checklist"), "--out", _dir.Combine("o"));
         run.ExitCode.Should().Be(2);
         NoStackTrace(run);
+    }
+}
+
+public sealed class LeakScannerTests
+{
+    [Test]
+    public void A_secret_of_the_target_found_in_the_evidence_is_reported_with_its_file_and_reference()
+    {
+        using var dir = new TempDir("leaks");
+        var secret = "leak-" + Guid.NewGuid().ToString("N");
+        var secretFile = dir.File("secrets/consul.token", secret);
+        var target = Acceptance.Support.Configuration.TargetFileLoader.Load(dir.File("target.yaml",
+            $"name: t\nenvironment: test\nservices:\n  consul: {{ address: http://127.0.0.1:1, token: {{ file: {secretFile} }} }}\n"),
+            new Dictionary<string, string?>());
+        var results = Path.Combine(dir.Path, "results");
+        Directory.CreateDirectory(results);
+        File.WriteAllText(Path.Combine(results, "clean-attachment.txt"), "nothing to see");
+
+        Acceptance.Support.Evidence.LeakScanner.Scan(target, results).Should().BeEmpty();
+
+        File.WriteAllText(Path.Combine(results, "x-attachment.txt"), $"X-Consul-Token: {secret}");
+        File.WriteAllText(Path.Combine(results, "y-attachment.txt"), "basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(secret)));
+        var leaks = Acceptance.Support.Evidence.LeakScanner.Scan(target, results);
+        leaks.Should().HaveCount(2);
+        leaks.Should().OnlyContain(l => l.Secret.StartsWith($"file:{secretFile}"));
+        leaks.Select(l => Path.GetFileName(l.File)).Should().BeEquivalentTo(["x-attachment.txt", "y-attachment.txt"]);
     }
 }
