@@ -36,8 +36,23 @@ public sealed class NUnitRuntimeProvider : IUnitTestRuntimeProvider
     public ScenarioExecutionStatus? DetectExecutionStatus(Exception exception) => exception switch
     {
         InconclusiveException or IgnoreException => ScenarioExecutionStatus.Skipped,
+        _ when SkipWhen?.Invoke(exception) == true => ScenarioExecutionStatus.Skipped,
         _ => null,
     };
+
+    /// <summary>
+    /// Exceptions (besides NUnit's Ignore) that mean "this scenario cannot be checked here": the test is reported
+    /// Skipped with the exception's message instead of failed. Set once by the consuming assembly's plugin.
+    /// </summary>
+    public static Func<Exception, bool>? SkipWhen { get; set; }
+
+    /// <summary>True when <paramref name="exception"/> or one of its inner exceptions asks for a skip.</summary>
+    public static bool IsSkip(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+            if (e is IgnoreException || SkipWhen?.Invoke(e) == true) return true;
+        return false;
+    }
 }
 
 /// <summary>Writes Reqnroll's step trace to the output of the NUnit test running on this thread (safe in parallel runs).</summary>

@@ -102,6 +102,18 @@ public sealed class RunScriptTests
     }
 
     [Test]
+    public async Task A_line_the_target_cannot_show_is_skipped_with_its_reason_in_every_output()
+    {
+        using var stack = ThrowawayStack.Start();
+        var result = await RunTests("--target", stack.TargetFile, "--tags", "@checklist:MON-MS-3", "--no-report");
+        result.ExitCode.Should().Be(0, result.StandardOutput + result.StandardError);
+        var junit = await File.ReadAllTextAsync(Directory.GetFiles(Path.Combine(Reports, "junit"), "*.xml").Single());
+        junit.Should().Contain("<skipped").And.NotContain("<failure", "not verified is a skip in JUnit too, never a failure or a pass");
+        var checklist = await File.ReadAllTextAsync(Path.Combine(Reports, "checklist.md"));
+        checklist.Should().Contain("⬜ **not verified** `MON-MS-3`").And.Contain("declares no log aggregation endpoint");
+    }
+
+    [Test]
     public async Task Strict_makes_lines_left_not_verified_fail_the_run()
     {
         using var stack = ThrowawayStack.Start();

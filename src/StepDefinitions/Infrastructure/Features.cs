@@ -18,6 +18,8 @@ public sealed class AcceptanceRuntimePlugin : IRuntimePlugin
     public void Initialize(RuntimePluginEvents runtimePluginEvents, RuntimePluginParameters runtimePluginParameters,
         Reqnroll.UnitTestProvider.UnitTestProviderConfiguration unitTestProviderConfiguration)
     {
+        // "Not verified" (the target cannot show this line) is a skip with its reason, never a failure or a pass.
+        NUnitRuntimeProvider.SkipWhen = e => e is Acceptance.Support.Outcomes.NotVerifiedException;
         new NUnitRuntimePlugin().Initialize(runtimePluginEvents, runtimePluginParameters, unitTestProviderConfiguration);
         new AllureRuntimePlugin().Initialize(runtimePluginEvents, runtimePluginParameters, unitTestProviderConfiguration);
     }
