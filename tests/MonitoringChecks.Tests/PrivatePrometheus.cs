@@ -64,6 +64,12 @@ public sealed class PrivatePrometheus : IAsyncDisposable
                     expr: node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes < 0.05
                     labels: { severity: critical }
                     annotations: { runbook_url: "http://127.0.0.1:{{deadPort}}/runbooks/node-memory" }
+              - name: private-noise
+                rules:
+                  - alert: AlwaysFiringFalsePositive
+                    expr: vector(1)
+                    labels: { severity: warning }
+                    annotations: { summary: "fires on a healthy deployment: a false positive" }
             """);
         File.WriteAllText(Path.Combine(folder, "rules.test.yml"), """
             rule_files: [ rules.yml ]
