@@ -127,7 +127,7 @@ public sealed class ConsulProbe(ConsulClient client, EvidenceLog evidence) : ISe
         return facts;
     }
 
-    /// <summary>Records the version Consul reports and whether it is the real product or a sandbox stand-in.</summary>
+    /// <summary>Records the version Consul reports (a sandbox stand-in reports a "-standin" version).</summary>
     public async Task RecordVersionAsync(CancellationToken ct = default)
     {
         if (Interlocked.Exchange(ref _versionRecorded, 1) == 1) return;
@@ -135,9 +135,8 @@ public sealed class ConsulProbe(ConsulClient client, EvidenceLog evidence) : ISe
         {
             var x = await client.GetAsync(ConsulClient.Paths.AgentSelf, ct);
             var version = x.IsSuccess ? Json.Str(Json.Obj(x.Json(), "Config"), "Version") : "";
-            var standIn = x.Header("X-Sandbox-Standin") is not null || version.Contains("-standin", StringComparison.OrdinalIgnoreCase);
             if (version.Length > 0) RunFacts.Set("consul.version", version);
-            RunFacts.Set("consul.kind", standIn ? "stand-in" : "real");
+            // consul.kind (stand-in or real) is recorded by ServiceHttp from the X-Sandbox-Standin marker of every answer.
         }
         catch (Outcomes.EnvironmentProblemException)
         {

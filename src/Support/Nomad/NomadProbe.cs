@@ -148,7 +148,7 @@ public sealed class NomadProbe(NomadClient client, EvidenceLog evidence) : IServ
         return facts;
     }
 
-    /// <summary>Records the version Nomad reports and whether it is the real product or a sandbox stand-in.</summary>
+    /// <summary>Records the version Nomad reports (a sandbox stand-in reports a "-standin" version).</summary>
     public async Task RecordVersionAsync(CancellationToken ct = default)
     {
         if (Interlocked.Exchange(ref _versionRecorded, 1) == 1) return;
@@ -161,9 +161,8 @@ public sealed class NomadProbe(NomadClient client, EvidenceLog evidence) : IServ
             var version = Str(versionObject, "Version");
             var pre = Str(versionObject, "VersionPrerelease");
             if (pre.Length > 0 && !version.Contains(pre)) version += "-" + pre;
-            var standIn = x.Header("X-Sandbox-Standin") is not null || version.Contains("standin", StringComparison.OrdinalIgnoreCase);
             if (version.Length > 0) RunFacts.Set("nomad.version", version);
-            RunFacts.Set("nomad.kind", standIn ? "stand-in" : "real");
+            // nomad.kind (stand-in or real) is recorded by ServiceHttp from the X-Sandbox-Standin marker of every answer.
         }
         catch (EnvironmentProblemException)
         {

@@ -46,6 +46,23 @@ public sealed class ServiceHttpTests
     }
 
     [Test]
+    public async Task The_report_records_whether_a_component_is_a_stand_in_or_the_real_product()
+    {
+        var standInKey = "svc" + Guid.NewGuid().ToString("N")[..8];
+        var realKey = "svc" + Guid.NewGuid().ToString("N")[..8];
+        await using var standIn = new TinyServer("{}", extraHeaders: "X-Sandbox-Standin: consul\r\n");
+        await using var real = new TinyServer("{}");
+        using (var http = new ServiceHttp("Consul", new ServiceEndpoint { Key = standInKey, Address = standIn.Url() }, null, new EvidenceLog()))
+            await http.GetOkAsync("v1/status/leader");
+        using (var http = new ServiceHttp("Consul", new ServiceEndpoint { Key = realKey, Address = real.Url() }, null, new EvidenceLog()))
+            await http.GetOkAsync("v1/status/leader");
+
+        var facts = RunFacts.Snapshot().ToDictionary(f => f.Key, f => f.Value);
+        facts[$"{standInKey}.kind"].Should().Be("stand-in", "a stand-in must never pass for the real product");
+        facts[$"{realKey}.kind"].Should().Be("real");
+    }
+
+    [Test]
     public async Task Bearer_credentials_resolve_the_token_and_register_it()
     {
         var secret = Unique.Secret("bearer");

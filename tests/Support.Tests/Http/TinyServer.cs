@@ -17,10 +17,12 @@ internal sealed class TinyServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private readonly ConcurrentBag<TcpClient> _clients = [];
+    private readonly string _extraHeaders;
 
     public TinyServer(string body = "{}", string contentType = "application/json", int status = 200,
-        X509Certificate2? tls = null, bool neverAnswer = false)
+        X509Certificate2? tls = null, bool neverAnswer = false, string extraHeaders = "")
     {
+        _extraHeaders = extraHeaders;
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _loop = Task.Run(async () =>
@@ -76,7 +78,7 @@ internal sealed class TinyServer : IAsyncDisposable
                 return;
             }
             var bytes = Encoding.UTF8.GetBytes(body);
-            var response = $"HTTP/1.1 {status} Whatever\r\nContent-Type: {contentType}\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n";
+            var response = $"HTTP/1.1 {status} Whatever\r\nContent-Type: {contentType}\r\nContent-Length: {bytes.Length}\r\n{_extraHeaders}Connection: close\r\n\r\n";
             await stream.WriteAsync(Encoding.ASCII.GetBytes(response), _stop.Token);
             await stream.WriteAsync(bytes, _stop.Token);
             await stream.FlushAsync(_stop.Token);
