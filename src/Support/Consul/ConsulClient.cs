@@ -11,8 +11,11 @@ namespace Acceptance.Support.Consul;
 /// configured token goes in X-Consul-Token; every exchange is recorded (redacted) as evidence.
 /// Calls that must answer 2xx throw <see cref="ServiceResponseException"/> naming the URL.
 /// </summary>
-public sealed class ConsulClient : IDisposable
+public sealed class ConsulClient : IDisposable, IServerClusterClient
 {
+    /// <inheritdoc />
+    public string Product => "Consul";
+
     /// <summary>Endpoint paths.</summary>
     public static class Paths
     {

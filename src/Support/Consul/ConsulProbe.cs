@@ -12,50 +12,25 @@ namespace Acceptance.Support.Consul;
 public sealed class ConsulProbe(ConsulClient client, EvidenceLog evidence) : IServerClusterProbe
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+    private readonly ServerClusterProbe _cluster = new(client, evidence);
 
     /// <summary>Waits for an elected leader, then reads who every view (status, raft, autopilot) names.</summary>
     public async Task<Leadership> LeadershipAsync(TimeSpan timeout, CancellationToken ct = default)
     {
         await RecordVersionAsync(ct);
-        var leader = await Poll.TryUntilAsync("Consul has an elected leader", timeout, Interval, async token =>
-        {
-            var l = await client.LeaderAsync(token);
-            return l.Length > 0 ? PollCheck<string>.Satisfied(l, $"leader {l}") : PollCheck<string>.NotYet(l, "/v1/status/leader is \"\" (no leader)");
-        }, evidence, ct);
-        var peers = await client.PeersAsync(ct);
-        if (!leader.Converged)
-            return Note(new Leadership("Consul", "", peers, null, "not read: no leader", Empty));
-        var (raft, x) = await client.RaftConfigurationAsync(ct);
-        var autopilot = await client.AutopilotHealthAsync(ct);
-        return Note(new Leadership("Consul", leader.Value ?? "", peers, raft, raft is null ? $"{x}: {HttpExchange.Truncate(x.Body.Trim(), 200)}" : null, autopilot));
+        return await _cluster.LeadershipAsync(timeout, ct);
     }
 
     /// <summary>Autopilot's health, polled until healthy or the deadline passes (the last view is returned).</summary>
-    public async Task<PollResult<AutopilotHealth>> AutopilotAsync(TimeSpan timeout, CancellationToken ct = default) =>
-        await Poll.TryUntilAsync("Consul autopilot healthy", timeout, Interval, async token =>
-        {
-            var a = await client.AutopilotHealthAsync(token);
-            return a.Healthy && a.FailureTolerance >= 1 ? PollCheck<AutopilotHealth>.Satisfied(a, a.ToString()) : PollCheck<AutopilotHealth>.NotYet(a, a.ToString());
-        }, evidence, ct);
+    public Task<PollResult<AutopilotHealth>> AutopilotAsync(TimeSpan timeout, CancellationToken ct = default) =>
+        _cluster.AutopilotAsync(timeout, ct);
 
     /// <summary>The raft peers.</summary>
-    public async Task<IReadOnlyList<string>> PeersAsync(CancellationToken ct = default)
-    {
-        var peers = await client.PeersAsync(ct);
-        evidence.Note($"Consul raft peers ({peers.Count}): {string.Join(", ", peers)}");
-        return peers;
-    }
+    public Task<IReadOnlyList<string>> PeersAsync(CancellationToken ct = default) => _cluster.PeersAsync(ct);
 
     /// <summary>Every gossip member, polled until all are alive or the deadline passes.</summary>
     public Task<PollResult<IReadOnlyList<ClusterMember>>> MembersAsync(TimeSpan timeout, CancellationToken ct = default) =>
-        Poll.TryUntilAsync("every Consul member alive", timeout, Interval, async token =>
-        {
-            var members = await client.MembersAsync(token);
-            var state = $"{members.Count(m => m.IsAlive)}/{members.Count} alive: " + string.Join("; ", members);
-            return members.Count > 0 && members.All(m => m.IsAlive)
-                ? PollCheck<IReadOnlyList<ClusterMember>>.Satisfied(members, state)
-                : PollCheck<IReadOnlyList<ClusterMember>>.NotYet(members, state);
-        }, evidence, ct);
+        _cluster.MembersAliveAsync("every Consul member alive", timeout, ct);
 
     /// <summary>The health of each named service, polled until every one is registered and passing.</summary>
     public Task<PollResult<IReadOnlyList<ServiceHealth>>> ServicesHealthAsync(IReadOnlyList<string> services, TimeSpan timeout, CancellationToken ct = default) =>
@@ -146,11 +121,4 @@ public sealed class ConsulProbe(ConsulClient client, EvidenceLog evidence) : ISe
 
     private static int _versionRecorded;
 
-    private Leadership Note(Leadership l)
-    {
-        evidence.Note($"Consul leadership: {l}");
-        return l;
-    }
-
-    private static readonly AutopilotHealth Empty = new("Consul", false, 0, "", [], 0);
 }

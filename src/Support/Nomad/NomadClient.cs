@@ -12,8 +12,11 @@ namespace Acceptance.Support.Nomad;
 /// token goes in X-Nomad-Token and services.nomad.region is sent as ?region= when set; every exchange
 /// is recorded (redacted) as evidence.
 /// </summary>
-public sealed class NomadClient : IDisposable
+public sealed class NomadClient : IDisposable, IServerClusterClient
 {
+    /// <inheritdoc />
+    public string Product => "Nomad";
+
     /// <summary>Endpoint paths.</summary>
     public static class Paths
     {

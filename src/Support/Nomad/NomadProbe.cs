@@ -15,56 +15,25 @@ public sealed class NomadProbe(NomadClient client, EvidenceLog evidence) : IServ
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
     private static int _versionRecorded;
+    private readonly ServerClusterProbe _cluster = new(client, evidence);
 
     /// <summary>Waits for an elected leader, then reads who every view (status, raft, autopilot) names.</summary>
     public async Task<Leadership> LeadershipAsync(TimeSpan timeout, CancellationToken ct = default)
     {
         await RecordVersionAsync(ct);
-        var leader = await Poll.TryUntilAsync("Nomad has an elected leader", timeout, Interval, async token =>
-        {
-            var l = await client.LeaderAsync(token);
-            return l.Length > 0 ? PollCheck<string>.Satisfied(l, $"leader {l}") : PollCheck<string>.NotYet(l, "/v1/status/leader names no leader");
-        }, evidence, ct);
-        var peers = await client.PeersAsync(ct);
-        Leadership result;
-        if (!leader.Converged)
-            result = new Leadership("Nomad", "", peers, null, "not read: no leader", new AutopilotHealth("Nomad", false, 0, "", [], 0));
-        else
-        {
-            var (raft, x) = await client.RaftConfigurationAsync(ct);
-            var autopilot = await client.AutopilotHealthAsync(ct);
-            result = new Leadership("Nomad", leader.Value ?? "", peers, raft, raft is null ? $"{x}: {HttpExchange.Truncate(x.Body.Trim(), 200)}" : null, autopilot);
-        }
-        evidence.Note($"Nomad leadership: {result}");
-        return result;
+        return await _cluster.LeadershipAsync(timeout, ct);
     }
 
     /// <summary>The raft peers.</summary>
-    public async Task<IReadOnlyList<string>> PeersAsync(CancellationToken ct = default)
-    {
-        var peers = await client.PeersAsync(ct);
-        evidence.Note($"Nomad raft peers ({peers.Count}): {string.Join(", ", peers)}");
-        return peers;
-    }
+    public Task<IReadOnlyList<string>> PeersAsync(CancellationToken ct = default) => _cluster.PeersAsync(ct);
 
     /// <summary>Autopilot's health, polled until healthy with failure tolerance >= 1 or the deadline passes.</summary>
     public Task<PollResult<AutopilotHealth>> AutopilotAsync(TimeSpan timeout, CancellationToken ct = default) =>
-        Poll.TryUntilAsync("Nomad autopilot healthy", timeout, Interval, async token =>
-        {
-            var a = await client.AutopilotHealthAsync(token);
-            return a.Healthy && a.FailureTolerance >= 1 ? PollCheck<AutopilotHealth>.Satisfied(a, a.ToString()) : PollCheck<AutopilotHealth>.NotYet(a, a.ToString());
-        }, evidence, ct);
+        _cluster.AutopilotAsync(timeout, ct);
 
     /// <summary>Every server member, polled until all are alive or the deadline passes.</summary>
     public Task<PollResult<IReadOnlyList<ClusterMember>>> ServersAsync(TimeSpan timeout, CancellationToken ct = default) =>
-        Poll.TryUntilAsync("every Nomad server member alive", timeout, Interval, async token =>
-        {
-            var members = await client.MembersAsync(token);
-            var state = $"{members.Count(m => m.IsAlive)}/{members.Count} alive: " + string.Join("; ", members);
-            return members.Count > 0 && members.All(m => m.IsAlive)
-                ? PollCheck<IReadOnlyList<ClusterMember>>.Satisfied(members, state)
-                : PollCheck<IReadOnlyList<ClusterMember>>.NotYet(members, state);
-        }, evidence, ct);
+        _cluster.MembersAliveAsync("every Nomad server member alive", timeout, ct);
 
     /// <summary>Every client node in full, read once.</summary>
     public async Task<IReadOnlyList<NomadNode>> NodesAsync(CancellationToken ct = default)
