@@ -51,7 +51,7 @@ public static class Program
             Console.WriteLine($"target {target.Name} ({target.Environment}) from {target.SourceFile}: " +
                               $"{target.Services.Count} service(s): {string.Join(", ", target.Services.Values)}");
             foreach (var (key, service) in target.Services)
-                if (service.SkipVerify) Console.WriteLine($"warning: services.{key}: TLS verification is disabled");
+                if (service is ServiceEndpoint { SkipVerify: true }) Console.WriteLine($"warning: services.{key}: TLS verification is disabled");
             return 0;
         }
         catch (TargetConfigurationException e)

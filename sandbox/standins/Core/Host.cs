@@ -22,7 +22,7 @@ public sealed class StandInOptions
     public bool Https { get; init; } = true;
     /// <summary>Consul: interval of the real health checks.</summary>
     public TimeSpan CheckInterval { get; init; } = TimeSpan.FromSeconds(3);
-    /// <summary>Grafana: folder of provisioned dashboards (default: grafana/dashboards beside the binary).</summary>
+    /// <summary>Grafana: folder of provisioned dashboards (default: grafana-provisioning/dashboards beside the binary).</summary>
     public string? GrafanaDir { get; init; }
     /// <summary>Grafana: Prometheus base URL (default https://127.0.0.1:PROMETHEUS_PORT).</summary>
     public string? PrometheusUrl { get; init; }

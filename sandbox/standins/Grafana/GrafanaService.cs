@@ -34,7 +34,7 @@ public sealed class GrafanaService : IStandInService
     {
         _s = s;
         _promUrl = (s.Options.PrometheusUrl ?? $"https://{s.Ports.Host}:{s.Ports.Port("PROMETHEUS_PORT")}").TrimEnd('/');
-        var dir = s.Options.GrafanaDir ?? Path.Combine(AppContext.BaseDirectory, "grafana");
+        var dir = s.Options.GrafanaDir ?? Path.Combine(AppContext.BaseDirectory, "grafana-provisioning");
         var dashDir = Path.Combine(dir, "dashboards");
         var id = 2;
         if (Directory.Exists(dashDir))
@@ -237,7 +237,7 @@ public sealed class GrafanaService : IStandInService
         Set("security", "cookie_secure", "true"); Set("security", "disable_initial_admin_creation", "false");
         Set("database", "type", "sqlite3"); Set("database", "path", "grafana.db"); Set("database", "host", "127.0.0.1:3306"); Set("database", "password", "************");
         Set("paths", "data", Path.Combine(_s.StateDir, "volumes", "grafana-data")); Set("paths", "logs", Path.Combine(_s.StateDir, "logs"));
-        Set("paths", "provisioning", Path.Combine(AppContext.BaseDirectory, "grafana"));
+        Set("paths", "provisioning", Path.Combine(AppContext.BaseDirectory, "grafana-provisioning"));
         Set("analytics", "reporting_enabled", "false"); Set("users", "allow_sign_up", "false");
         Set("unified_alerting", "enabled", "true");
         return o;

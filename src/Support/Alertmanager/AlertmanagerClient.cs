@@ -39,13 +39,13 @@ public sealed class AlertmanagerClient : IDisposable
     /// <summary>Creates a client for the target's Alertmanager.</summary>
     public AlertmanagerClient(TargetEnvironment target, EvidenceLog evidence)
     {
-        var endpoint = target.Service("alertmanager") ?? throw new NotVerifiedException("The target file declares no Alertmanager (services.alertmanager).");
+        var endpoint = target.Alertmanager;
         Endpoint = endpoint;
         _http = new ServiceHttp("Alertmanager", endpoint, target.CaFile, evidence, Credentials.Basic(endpoint));
     }
 
     /// <summary>The endpoint with its settings (critical_receiver, webhook_receiver).</summary>
-    public ServiceEndpoint Endpoint { get; }
+    public AlertmanagerOptions Endpoint { get; }
 
     /// <summary>The configuration Alertmanager runs with (config.original of /api/v2/status) and its version.</summary>
     public async Task<(string ConfigYaml, string Version)> StatusAsync(CancellationToken ct = default)

@@ -8,14 +8,14 @@ public static class EnvironmentOverrides
 {
     private sealed record Rule(string Service, string Address, string? Token, string? TokenFile, string? CaCert,
         string? ServerName, string? Verify, bool VerifyMeansSkip, string? Username = null, string? Password = null,
-        string? PasswordFile = null, string[]? Settings = null);
+        string? PasswordFile = null);
 
     private static readonly Rule[] Rules =
     [
         new("consul", "CONSUL_HTTP_ADDR", "CONSUL_HTTP_TOKEN", "CONSUL_HTTP_TOKEN_FILE", "CONSUL_CACERT",
             "CONSUL_TLS_SERVER_NAME", "CONSUL_HTTP_SSL_VERIFY", VerifyMeansSkip: false),
         new("nomad", "NOMAD_ADDR", "NOMAD_TOKEN", null, "NOMAD_CACERT", "NOMAD_TLS_SERVER_NAME", "NOMAD_SKIP_VERIFY",
-            VerifyMeansSkip: true, Settings: ["NOMAD_REGION=region", "NOMAD_NAMESPACE=namespace"]),
+            VerifyMeansSkip: true),
         new("prometheus", "PROMETHEUS_ADDR", null, null, "PROMETHEUS_CACERT", null, null, false,
             Username: "PROMETHEUS_USERNAME", Password: "PROMETHEUS_PASSWORD", PasswordFile: "PROMETHEUS_PASSWORD_FILE"),
         new("pushgateway", "PUSHGATEWAY_ADDR", null, null, null, null, null, false),
@@ -27,17 +27,17 @@ public static class EnvironmentOverrides
     /// <summary>Names of every variable this class reads (for the report's effective configuration).</summary>
     public static IEnumerable<string> VariableNames => Rules.SelectMany(r =>
         new[] { r.Address, r.Token, r.TokenFile, r.CaCert, r.ServerName, r.Verify, r.Username, r.Password, r.PasswordFile }
-            .Concat((r.Settings ?? []).Select(s => s.Split('=')[0])).OfType<string>());
+            .OfType<string>()).Concat(["NOMAD_REGION", "NOMAD_NAMESPACE"]);
 
     /// <summary>Applies the overrides; problems (bad values) are appended to <paramref name="problems"/>.</summary>
     public static TargetEnvironment Apply(TargetEnvironment target, IReadOnlyDictionary<string, string?> env, List<string> problems)
     {
         string? Get(string? name) => name is not null && env.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v) ? v : null;
 
-        var services = new Dictionary<string, ServiceEndpoint>(target.Services);
+        var services = new Dictionary<string, ServiceOptions>(target.Services);
         foreach (var rule in Rules)
         {
-            services.TryGetValue(rule.Service, out var s);
+            var s = services.GetValueOrDefault(rule.Service) as ServiceEndpoint;
             var address = Get(rule.Address);
             if (address is not null)
             {
@@ -45,7 +45,7 @@ public static class EnvironmentOverrides
                 if (!Uri.TryCreate(address, UriKind.Absolute, out _))
                     problems.Add($"environment variable {rule.Address}: '{address}' is not a URL");
                 else
-                    s = (s ?? new ServiceEndpoint { Key = rule.Service, Address = address }) with { Address = address.TrimEnd('/') };
+                    s = (s ?? (ServiceEndpoint)ServiceCatalog.Create(rule.Service)) with { Address = address.TrimEnd('/') };
             }
             if (s is null) continue;
 
@@ -60,15 +60,11 @@ public static class EnvironmentOverrides
                 else
                     problems.Add($"environment variable {rule.Verify}: '{verify}' is not true or false");
             }
-            if (Get(rule.Username) is { } user) s = s with { Username = user };
-            if (Get(rule.Password) is { } pw) s = s with { Password = SecretReference.FromOverride(rule.Password!, pw) };
-            else if (Get(rule.PasswordFile) is { } pwFile) s = s with { Password = SecretReference.FromFile(pwFile) };
-            foreach (var mapping in rule.Settings ?? [])
-            {
-                var (variable, setting) = (mapping.Split('=')[0], mapping.Split('=')[1]);
-                if (Get(variable) is { } value)
-                    s = s with { Settings = new Dictionary<string, string>(s.Settings) { [setting] = value } };
-            }
+            if (Get(rule.Username) is { } user) s = s with { BasicAuth = (s.BasicAuth ?? new BasicAuth()) with { Username = user } };
+            if (Get(rule.Password) is { } pw) s = s with { BasicAuth = (s.BasicAuth ?? new BasicAuth()) with { Password = SecretReference.FromOverride(rule.Password!, pw) } };
+            else if (Get(rule.PasswordFile) is { } pwFile) s = s with { BasicAuth = (s.BasicAuth ?? new BasicAuth()) with { Password = SecretReference.FromFile(pwFile) } };
+            if (s is Nomad.NomadOptions nomad)
+                s = nomad with { Region = Get("NOMAD_REGION") ?? nomad.Region, Namespace = Get("NOMAD_NAMESPACE") ?? nomad.Namespace };
             services[rule.Service] = s;
         }
         return target with { Services = services };

@@ -65,6 +65,18 @@ public sealed record SecretReference
         return value;
     }
 
+    /// <summary>
+    /// Why the secret cannot be read, checked without reading its value (null when it can): an unset or empty
+    /// variable of <paramref name="environment"/>, a missing or empty file.
+    /// </summary>
+    public string? Problem(IReadOnlyDictionary<string, string?> environment) => Kind switch
+    {
+        "env" => environment.TryGetValue(Location, out var v) && !string.IsNullOrEmpty(v) ? null : $"environment variable {Location} is not set",
+        "file" when !File.Exists(Location) => $"secret file {Location} does not exist",
+        "file" when new FileInfo(Location).Length == 0 => $"secret file {Location} is empty",
+        _ => null,
+    };
+
     /// <summary>Never prints the value.</summary>
     public override string ToString() => Kind switch
     {

@@ -1,3 +1,17 @@
+using Acceptance.Support.Alertmanager;
+using Acceptance.Support.Capacity;
+using Acceptance.Support.Consul;
+using Acceptance.Support.Grafana;
+using Acceptance.Support.Load;
+using Acceptance.Support.Logs;
+using Acceptance.Support.Network;
+using Acceptance.Support.Nomad;
+using Acceptance.Support.Outcomes;
+using Acceptance.Support.Polling;
+using Acceptance.Support.Prometheus;
+using Acceptance.Support.Pushgateway;
+using Acceptance.Support.Ssh;
+
 namespace Acceptance.Support.Configuration;
 
 /// <summary>
@@ -18,97 +32,184 @@ public sealed record TargetEnvironment
     /// <summary>Default CA bundle for https endpoints, if any.</summary>
     public string? CaFile { get; init; }
 
-    /// <summary>Endpoints by service key (consul, nomad, prometheus, ...).</summary>
-    public IReadOnlyDictionary<string, ServiceEndpoint> Services { get; init; } =
-        new Dictionary<string, ServiceEndpoint>();
+    /// <summary>Each declared service's typed section, by key (consul, nomad, prometheus, ...).</summary>
+    public IReadOnlyDictionary<string, ServiceOptions> Services { get; init; } = new Dictionary<string, ServiceOptions>();
 
     /// <summary>What a healthy deployment looks like.</summary>
     public Expectations Expect { get; init; } = new();
 
-    /// <summary>Numeric thresholds.</summary>
+    /// <summary>Thresholds, by group.</summary>
     public Thresholds Thresholds { get; init; } = new();
 
-    /// <summary>Returns the endpoint of <paramref name="service"/> or null when the target does not declare it.</summary>
-    public ServiceEndpoint? Service(string service) => Services.GetValueOrDefault(service);
+    /// <summary>The section of <paramref name="key"/>, or null when the target does not declare it.</summary>
+    public ServiceOptions? Service(string key) => Services.GetValueOrDefault(key);
+
+    /// <summary>
+    /// The typed section of <paramref name="key"/>; <see cref="NotVerifiedException"/> (the line cannot be checked on
+    /// this target) when the target does not declare it. The one place that decides "service not declared".
+    /// </summary>
+    public T Require<T>(string key) where T : ServiceOptions =>
+        Services.GetValueOrDefault(key) as T
+        ?? throw new NotVerifiedException($"The target file {SourceFile} declares no {ServiceCatalog.DisplayName(key)} (services.{key}).");
+
+    /// <summary>
+    /// A list of expect.&lt;key&gt;, or <see cref="NotVerifiedException"/> when the target lists nothing there: the one
+    /// place that decides "expectation missing".
+    /// </summary>
+    public IReadOnlyList<string> RequireExpected(IReadOnlyList<string> list, string key, string why = "") =>
+        list.Count > 0 ? list : throw new NotVerifiedException($"The target file {SourceFile} lists no expect.{key}{(why.Length > 0 ? $" ({why})" : "")}.");
+
+    /// <summary>services.consul.</summary>
+    public ConsulOptions Consul => Require<ConsulOptions>("consul");
+
+    /// <summary>services.nomad.</summary>
+    public NomadOptions Nomad => Require<NomadOptions>("nomad");
+
+    /// <summary>services.prometheus.</summary>
+    public PrometheusOptions Prometheus => Require<PrometheusOptions>("prometheus");
+
+    /// <summary>services.pushgateway.</summary>
+    public PushgatewayOptions Pushgateway => Require<PushgatewayOptions>("pushgateway");
+
+    /// <summary>services.alertmanager.</summary>
+    public AlertmanagerOptions Alertmanager => Require<AlertmanagerOptions>("alertmanager");
+
+    /// <summary>services.grafana.</summary>
+    public GrafanaOptions Grafana => Require<GrafanaOptions>("grafana");
+
+    /// <summary>services.loki.</summary>
+    public LokiOptions Loki => Require<LokiOptions>("loki");
+
+    /// <summary>services.load_balancer.</summary>
+    public LoadBalancerOptions LoadBalancer => Require<LoadBalancerOptions>("load_balancer");
+
+    /// <summary>services.dns.</summary>
+    public DnsOptions Dns => Require<DnsOptions>("dns");
+
+    /// <summary>services.ssh.</summary>
+    public SshOptions Ssh => Require<SshOptions>("ssh");
 
     /// <summary>Every secret reference the target file makes (for redaction of reports).</summary>
-    public IEnumerable<SecretReference> SecretReferences() =>
-        Services.Values.SelectMany(s => new[] { s.Token, s.Password, s.PrivateKey }).OfType<SecretReference>();
+    public IEnumerable<SecretReference> SecretReferences() => Services.Values.SelectMany(s => s.SecretReferences());
 }
 
-/// <summary>One service's endpoint and credentials.</summary>
-public sealed record ServiceEndpoint
+/// <summary>tls: defaults for every https endpoint.</summary>
+public sealed record TlsDefaults
 {
-    /// <summary>Service key as written in the target file (consul, nomad, ...).</summary>
-    public required string Key { get; init; }
-
-    /// <summary>Base address (http or https URL), or host:port for dns.</summary>
-    public required string Address { get; init; }
-
-    /// <summary>Bearer/ACL token reference.</summary>
-    public SecretReference? Token { get; init; }
-
-    /// <summary>Basic-auth user name.</summary>
-    public string? Username { get; init; }
-
-    /// <summary>Basic-auth password reference.</summary>
-    public SecretReference? Password { get; init; }
-
-    /// <summary>SSH private key reference.</summary>
-    public SecretReference? PrivateKey { get; init; }
-
-    /// <summary>CA bundle for this endpoint (falls back to the target's default).</summary>
+    /// <summary>CA bundle for every https endpoint unless a service overrides it.</summary>
+    [Option("ca_file", "CA bundle used for every https endpoint unless a service sets its own ca_file", IsPath = true, MustExist = true)]
     public string? CaFile { get; init; }
-
-    /// <summary>Expected TLS server name, if it differs from the host.</summary>
-    public string? TlsServerName { get; init; }
-
-    /// <summary>Skip TLS verification (reported as a finding).</summary>
-    public bool SkipVerify { get; init; }
-
-    /// <summary>Other scalar settings (region, namespace, metrics, webhook_receiver, domain, user, port...).</summary>
-    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
-
-    /// <summary>List settings (rule_files, ...).</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<string>> Lists { get; init; } =
-        new Dictionary<string, IReadOnlyList<string>>();
-
-    /// <summary>A scalar setting or null.</summary>
-    public string? Setting(string name) => Settings.GetValueOrDefault(name);
-
-    /// <summary>Base address as a URI.</summary>
-    public Uri BaseUri => new(Address.EndsWith('/') ? Address : Address + "/");
-
-    /// <inheritdoc />
-    public override string ToString() => $"{Key} at {Address}";
 }
 
-/// <summary>Expected shape of a healthy deployment.</summary>
+/// <summary>expect: what a healthy deployment looks like (the checklist's numbers by default).</summary>
 public sealed record Expectations
 {
+    /// <summary>Minimum Consul servers.</summary>
+    [Option("consul_servers", "minimum Consul servers (raft peers)", Min = 1, Checklist = 3)]
     public int ConsulServers { get; init; } = 3;
+
+    /// <summary>Minimum Nomad servers.</summary>
+    [Option("nomad_servers", "minimum Nomad servers (raft peers)", Min = 1, Checklist = 3)]
     public int NomadServers { get; init; } = 3;
+
+    /// <summary>Recommended servers (a non-critical recommendation).</summary>
+    [Option("recommended_servers", "recommended servers per cluster (a non-critical recommendation)", Min = 1, Checklist = 5)]
     public int RecommendedServers { get; init; } = 5;
+
+    /// <summary>Drivers every Nomad client node must detect as healthy.</summary>
+    [Option("nomad_drivers", "task drivers every Nomad client node must report detected and healthy")]
     public IReadOnlyList<string> NomadDrivers { get; init; } = [];
+
+    /// <summary>Services that must be registered and healthy in Consul.</summary>
+    [Option("services", "services that must be registered in Consul with passing checks and resolvable through Consul DNS")]
     public IReadOnlyList<string> Services { get; init; } = [];
+
+    /// <summary>Prometheus jobs that must have active targets.</summary>
+    [Option("scrape_jobs", "Prometheus scrape jobs that must have active targets")]
     public IReadOnlyList<string> ScrapeJobs { get; init; } = [];
+
+    /// <summary>Grafana dashboards (uid or title) that must exist and show data.</summary>
+    [Option("dashboards", "Grafana dashboards (uid or title) that must exist and whose panels must return data")]
     public IReadOnlyList<string> Dashboards { get; init; } = [];
-    /// <summary>Nomad host volumes the services need for persistent storage (expect.host_volumes).</summary>
+
+    /// <summary>Nomad host volumes the services need for persistent storage.</summary>
+    [Option("host_volumes", "Nomad host volumes the services need for persistent storage")]
     public IReadOnlyList<string> HostVolumes { get; init; } = [];
-    public int NodeMinCpuCores { get; init; } = 16;
-    public double NodeMinMemoryGb { get; init; } = 64;
-    public double NodeMinDiskGb { get; init; } = 2000;
+
+    /// <summary>Hardware minimums of every node.</summary>
+    [Option("node_minimums", "hardware every Nomad client node must have")]
+    public NodeMinimums NodeMinimums { get; init; } = new();
 }
 
-/// <summary>Numeric thresholds a check compares against.</summary>
+/// <summary>thresholds: the numbers checks compare against, in groups that share the flat section.</summary>
 public sealed record Thresholds
 {
-    public double RetentionMinDays { get; init; } = 15;
-    public double ResponseTimeP95Ms { get; init; } = 500;
-    public double AlertPipelineTimeoutSeconds { get; init; } = 120;
-    public double PollTimeoutSeconds { get; init; } = 30;
-    public IReadOnlyDictionary<string, double> Other { get; init; } = new Dictionary<string, double>();
+    /// <summary>Poll deadlines.</summary>
+    [OptionGroup("polling")]
+    public PollingThresholds Polling { get; init; } = new();
 
-    /// <summary>Poll deadline as a TimeSpan.</summary>
-    public TimeSpan PollTimeout => TimeSpan.FromSeconds(PollTimeoutSeconds);
+    /// <summary>Prometheus checks.</summary>
+    [OptionGroup("prometheus")]
+    public PrometheusThresholds Prometheus { get; init; } = new();
+
+    /// <summary>The live alert pipeline.</summary>
+    [OptionGroup("alert pipeline")]
+    public AlertPipelineThresholds AlertPipeline { get; init; } = new();
+
+    /// <summary>Node network.</summary>
+    [OptionGroup("network")]
+    public NetworkThresholds Network { get; init; } = new();
+
+    /// <summary>Performance under load.</summary>
+    [OptionGroup("performance")]
+    public LoadThresholds Load { get; init; } = new();
+
+    /// <summary>Poll deadline (thresholds.poll_timeout_seconds).</summary>
+    public TimeSpan PollTimeout => Polling.PollTimeout;
+}
+
+/// <summary>Which options class reads each service key, and how the product is named.</summary>
+public static class ServiceCatalog
+{
+    /// <summary>Options class per service key, in the order the docs list them.</summary>
+    public static readonly IReadOnlyDictionary<string, Type> Types = new Dictionary<string, Type>
+    {
+        ["consul"] = typeof(ConsulOptions),
+        ["nomad"] = typeof(NomadOptions),
+        ["prometheus"] = typeof(PrometheusOptions),
+        ["pushgateway"] = typeof(PushgatewayOptions),
+        ["alertmanager"] = typeof(AlertmanagerOptions),
+        ["grafana"] = typeof(GrafanaOptions),
+        ["loki"] = typeof(LokiOptions),
+        ["load_balancer"] = typeof(LoadBalancerOptions),
+        ["dns"] = typeof(DnsOptions),
+        ["ssh"] = typeof(SshOptions),
+    };
+
+    /// <summary>A new section for <paramref name="key"/> with every default.</summary>
+    public static ServiceOptions Create(string key) => ((ServiceOptions)Activator.CreateInstance(Types[key])!) with { Key = key };
+
+    /// <summary>The product's name in messages ("Consul", "the load balancer").</summary>
+    public static string DisplayName(string key) => key switch
+    {
+        "load_balancer" => "load balancer",
+        "dns" => "DNS server",
+        "ssh" => "SSH bastion",
+        _ => char.ToUpperInvariant(key[0]) + key[1..],
+    };
+
+    /// <summary>Every key of the target file: top level, tls, each service, expect and thresholds.</summary>
+    public static IReadOnlyList<OptionKey> Schema()
+    {
+        var keys = new List<OptionKey>
+        {
+            new("name", "a string", "", "name of the deployment (report, sign-off block); required", ""),
+            new("environment", "a string", "", "production | staging | sandbox | any word; required", ""),
+        };
+        keys.AddRange(OptionsBinder.Describe(typeof(TlsDefaults), "tls"));
+        foreach (var (key, type) in Types) keys.AddRange(OptionsBinder.Describe(type, $"services.{key}"));
+        keys.AddRange(OptionsBinder.Describe(typeof(Expectations), "expect"));
+        keys.AddRange(OptionsBinder.Describe(typeof(Thresholds), "thresholds"));
+        return keys;
+    }
 }

@@ -3,6 +3,7 @@ using Acceptance.Support.Configuration;
 using Acceptance.Support.Evidence;
 using Acceptance.Support.Http;
 using Acceptance.Support.Outcomes;
+using Acceptance.Support.ServerCluster;
 
 namespace Acceptance.Support.Consul;
 
@@ -40,12 +41,12 @@ public sealed class ConsulClient : IDisposable, IServerClusterClient
     /// <summary>Creates a client for the target's Consul (not verified when the target declares none).</summary>
     public ConsulClient(TargetEnvironment target, EvidenceLog evidence)
     {
-        Endpoint = target.Service("consul") ?? throw new NotVerifiedException("The target file declares no Consul (services.consul).");
+        Endpoint = target.Consul;
         _http = new ServiceHttp("Consul", Endpoint, target.CaFile, evidence, Credentials.Header(Endpoint, "X-Consul-Token"));
     }
 
     /// <summary>The endpoint (address and settings).</summary>
-    public ServiceEndpoint Endpoint { get; }
+    public ConsulOptions Endpoint { get; }
 
     /// <summary>The transport (for checks on status codes, headers and anonymous calls).</summary>
     public ServiceHttp Http => _http;
@@ -141,6 +142,41 @@ public sealed class ConsulClient : IDisposable, IServerClusterClient
     private static HealthCheck ParseCheck(JsonElement c) => new(Json.Str(c, "Node"), Json.Str(c, "CheckID"), Json.Str(c, "Name"),
         Json.Str(c, "ServiceName"), Json.Str(c, "Status"), Json.Str(c, "Output"));
 
+    /// <summary>The configured token as /v1/acl/token/self describes it.</summary>
+    public async Task<TokenFacts> TokenAsync(CancellationToken ct = default)
+    {
+        var x = await GetAsync(Paths.TokenSelf, ct);
+        if (!x.IsSuccess)
+            return new TokenFacts("Consul", x.StatusCode, false, "", "", [], false, HttpExchange.Truncate(x.Body.Trim(), 200));
+        var j = x.Json();
+        var policies = j.TryGetProperty("Policies", out var p) && p.ValueKind == JsonValueKind.Array ? p.EnumerateArray().ToList() : [];
+        var management = policies.Any(e => Json.Str(e, "Name") == "global-management" || Json.Str(e, "ID") == GlobalManagementPolicyId);
+        return new TokenFacts("Consul", x.StatusCode, true, Json.Str(j, "AccessorID"), Json.Str(j, "Description"),
+            policies.Select(e => Json.Str(e, "Name")).ToList(), management, "");
+    }
+
+    /// <summary>The id Consul gives the built-in global-management policy.</summary>
+    public const string GlobalManagementPolicyId = "00000000-0000-0000-0000-000000000001";
+
+    private static int _versionRecorded;
+
+    /// <summary>Records the version Consul reports (a sandbox stand-in reports a "-standin" version); once per run, never throws.</summary>
+    public async Task RecordVersionAsync(CancellationToken ct = default)
+    {
+        if (Interlocked.Exchange(ref _versionRecorded, 1) == 1) return;
+        try
+        {
+            var x = await GetAsync(Paths.AgentSelf, ct);
+            var version = x.IsSuccess ? Json.Str(Json.Obj(x.Json(), "Config"), "Version") : "";
+            if (version.Length > 0) RunFacts.Set("consul.version", version);
+            // consul.kind (stand-in or real) is recorded by ServiceHttp from the X-Sandbox-Standin marker of every answer.
+        }
+        catch (EnvironmentProblemException)
+        {
+            // the check that follows names the unreachable endpoint
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
 }
@@ -156,25 +192,4 @@ public static class SerfStatus
     {
         0 => "none", 1 => "alive", 2 => "leaving", 3 => "left", 4 => "failed", _ => $"unknown({code})",
     };
-}
-
-/// <summary>Small JSON readers shared by the Consul and Nomad clients.</summary>
-internal static class Json
-{
-    public static string Str(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
-
-    public static bool Bool(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
-
-    public static long Long(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : 0;
-
-    public static JsonElement Obj(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) ? v : default;
-
-    public static IReadOnlyDictionary<string, string> Map(JsonElement e, string name) =>
-        Obj(e, name) is { ValueKind: JsonValueKind.Object } m
-            ? m.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.ToString())
-            : new Dictionary<string, string>();
 }

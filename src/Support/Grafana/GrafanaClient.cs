@@ -45,7 +45,7 @@ public sealed class GrafanaClient : IDisposable
     /// <summary>Creates a client for the target's Grafana (not verified when the target declares none).</summary>
     public GrafanaClient(TargetEnvironment target, EvidenceLog evidence)
     {
-        var endpoint = target.Service("grafana") ?? throw new NotVerifiedException("The target file declares no Grafana (services.grafana).");
+        var endpoint = target.Grafana;
         _http = new ServiceHttp("Grafana", endpoint, target.CaFile, evidence, Credentials.Bearer(endpoint));
     }
 

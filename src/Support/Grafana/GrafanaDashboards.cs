@@ -38,16 +38,21 @@ public sealed record DashboardPresence(IReadOnlyList<string> Expected, IReadOnly
                                          (Missing.Count > 0 ? $"; MISSING [{string.Join(", ", Missing)}]" : "");
 }
 
+/// <summary>Grafana's health endpoint and login page.</summary>
+public sealed record GrafanaUi(int HealthStatus, string Database, int UiStatus)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"/api/health → {HealthStatus} (database '{Database}'); GET /login → {UiStatus}";
+}
+
 /// <summary>Reads Grafana's state (datasources, dashboards, panel data) and returns facts.</summary>
 public sealed class GrafanaProbe(GrafanaClient client, EvidenceLog evidence)
 {
-    /// <summary>Health of every datasource (Grafana's own datasource test).</summary>
-    public async Task<IReadOnlyList<DatasourceHealth>> DatasourceHealthAsync(CancellationToken ct = default)
+    /// <summary>Health of every datasource (of <paramref name="type"/> only, when given), as Grafana's own datasource test answers.</summary>
+    public async Task<IReadOnlyList<DatasourceHealth>> DatasourceHealthAsync(string? type = null, CancellationToken ct = default)
     {
         var list = new List<DatasourceHealth>();
-        foreach (var ds in await DatasourcesAsync(ct)) list.Add(await client.DatasourceHealthAsync(ds, ct));
-        evidence.Note("rule: every datasource answers /api/datasources/uid/:uid/health with 200 status OK; observed:\n  " +
-                      (list.Count == 0 ? "no datasources" : string.Join("\n  ", list)));
+        foreach (var ds in (await DatasourcesAsync(ct)).Where(d => type is null || d.Type == type)) list.Add(await client.DatasourceHealthAsync(ds, ct));
         return list;
     }
 
@@ -77,9 +82,7 @@ public sealed class GrafanaProbe(GrafanaClient client, EvidenceLog evidence)
         var all = await client.DashboardsAsync(ct);
         var found = expected.Select(e => all.FirstOrDefault(d => Same(d.Uid, e) || Same(d.Title, e))).OfType<DashboardRef>().ToList();
         var missing = expected.Where(e => !all.Any(d => Same(d.Uid, e) || Same(d.Title, e))).ToList();
-        var presence = new DashboardPresence(expected, found, missing);
-        evidence.Note($"rule: each of expect.dashboards matches a dashboard's uid or title; observed: {presence}");
-        return presence;
+        return new DashboardPresence(expected, found, missing);
     }
 
     /// <summary>Runs every query of every panel of the dashboards through /api/ds/query.</summary>
@@ -94,8 +97,6 @@ public sealed class GrafanaProbe(GrafanaClient client, EvidenceLog evidence)
             foreach (var query in Queries(dashboard.Title, model, datasources, fallback))
                 outcomes.Add(await client.QueryAsync(query, range, ct));
         }
-        evidence.Note($"rule: every panel query returns at least one value over the last {range.TotalMinutes:F0} min through /api/ds/query; observed:\n  " +
-                      string.Join("\n  ", outcomes));
         return outcomes;
     }
 
@@ -125,13 +126,12 @@ public sealed class GrafanaProbe(GrafanaClient client, EvidenceLog evidence)
     }
 
     /// <summary>The UI and health endpoint: GET /api/health (database ok) and GET /login (the web UI page).</summary>
-    public async Task<(int HealthStatus, string Database, int UiStatus)> UiAsync(CancellationToken ct = default)
+    public async Task<GrafanaUi> UiAsync(CancellationToken ct = default)
     {
         var health = await client.HealthAsync(ct);
         var database = health.IsSuccess && health.Json().TryGetProperty("database", out var d) ? d.GetString() ?? "" : "";
         var ui = await client.Http.SendAsync(HttpMethod.Get, "login", authenticate: false, record: false, ct: ct);
-        evidence.Note($"rule: /api/health answers 200 with database ok and the web UI (GET /login) answers 200; observed: {health} database '{database}'; {ui}");
-        return (health.StatusCode, database, ui.StatusCode);
+        return new GrafanaUi(health.StatusCode, database, ui.StatusCode);
     }
 
     private static IEnumerable<JsonElement> Flatten(JsonElement panels)

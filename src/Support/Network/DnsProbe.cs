@@ -38,13 +38,13 @@ public sealed class DnsProbe
     /// <summary>Creates the probe (not verified when the target declares no DNS).</summary>
     public DnsProbe(TargetEnvironment target, EvidenceLog evidence)
     {
-        var dns = target.Service("dns") ?? throw new NotVerifiedException("The target file declares no DNS server (services.dns).");
+        var dns = target.Dns;
         if (!HostPort.TryParse(dns.Address, out var hp))
             throw new EnvironmentProblemException($"services.dns.server '{dns.Address}' is not host:port");
         var ip = IPAddress.TryParse(hp.Host, out var parsed) ? parsed
             : Dns.GetHostAddresses(hp.Host).FirstOrDefault() ?? throw new EnvironmentProblemException($"DNS server host {hp.Host} does not resolve");
         Server = dns.Address;
-        Domain = (dns.Setting("domain") is { Length: > 0 } d ? d : "consul").Trim('.');
+        Domain = dns.Domain.Trim('.');
         _evidence = evidence;
         _lookup = new LookupClient(new LookupClientOptions(new IPEndPoint(ip, hp.Port))
         {
@@ -90,33 +90,5 @@ public sealed class DnsProbe
             _evidence.Note($"DNS {type} {name} @ {Server}: {e.Message}");
             throw new EnvironmentProblemException($"DNS {type} query for {name} to {Server}: {e.Message} (is the DNS server running?)", e);
         }
-    }
-}
-
-/// <summary>Compares what DNS answers with what the Consul catalog lists.</summary>
-public static class Discovery
-{
-    /// <summary>Why the DNS answers do not match the catalog (empty: they do).</summary>
-    public static IReadOnlyList<string> Mismatches(IEnumerable<DnsServiceAnswer> answers, IReadOnlyDictionary<string, IReadOnlyList<Consul.CatalogInstance>> catalog) =>
-        answers.SelectMany(a => Mismatches(a, catalog.GetValueOrDefault(a.Service) ?? [])).ToList();
-
-    /// <summary>Expected services missing from the catalog, or with an instance lacking an address or port.</summary>
-    public static IReadOnlyList<string> CatalogProblems(IReadOnlyDictionary<string, IReadOnlyList<Consul.CatalogInstance>> catalog) =>
-        catalog.SelectMany(c => c.Value.Count == 0
-            ? [$"{c.Key}: not registered"]
-            : c.Value.Where(i => i.Address.Length == 0 || i.Port == 0).Select(i => $"{i}: no address or port")).ToList();
-
-    /// <summary>Why a DNS answer does not match the catalog (empty: it does).</summary>
-    public static IReadOnlyList<string> Mismatches(DnsServiceAnswer dns, IReadOnlyList<Consul.CatalogInstance> catalog)
-    {
-        var problems = new List<string>();
-        if (catalog.Count == 0) problems.Add($"{dns.Service}: not registered in the Consul catalog");
-        if (!dns.Resolves) problems.Add($"{dns.Service}: DNS does not resolve ({dns})");
-        if (catalog.Count == 0 || !dns.Resolves) return problems;
-        var ports = catalog.Select(c => c.Port).ToHashSet();
-        var addresses = catalog.Select(c => c.Address).ToHashSet();
-        problems.AddRange(dns.Srv.Where(s => !ports.Contains(s.Port)).Select(s => $"{dns.Service}: SRV port {s.Port} not in catalog ports [{string.Join(", ", ports)}]"));
-        problems.AddRange(dns.Addresses.Where(a => !addresses.Contains(a)).Select(a => $"{dns.Service}: A {a} not in catalog addresses [{string.Join(", ", addresses)}]"));
-        return problems;
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Acceptance.Support.Configuration;
-using Acceptance.Support.Consul;
+using Acceptance.Support.ServerCluster;
 using Acceptance.Support.Evidence;
 using Acceptance.Support.Http;
 using Acceptance.Support.Outcomes;
@@ -38,13 +38,13 @@ public sealed class NomadClient : IDisposable, IServerClusterClient
     /// <summary>Creates a client for the target's Nomad (not verified when the target declares none).</summary>
     public NomadClient(TargetEnvironment target, EvidenceLog evidence)
     {
-        Endpoint = target.Service("nomad") ?? throw new NotVerifiedException("The target file declares no Nomad (services.nomad).");
-        _region = Endpoint.Setting("region");
+        Endpoint = target.Nomad;
+        _region = Endpoint.Region;
         _http = new ServiceHttp("Nomad", Endpoint, target.CaFile, evidence, Credentials.Header(Endpoint, "X-Nomad-Token"));
     }
 
     /// <summary>The endpoint (address and settings).</summary>
-    public ServiceEndpoint Endpoint { get; }
+    public NomadOptions Endpoint { get; }
 
     /// <summary>The transport.</summary>
     public ServiceHttp Http => _http;
@@ -89,7 +89,7 @@ public sealed class NomadClient : IDisposable, IServerClusterClient
         if (x.StatusCode is 401 or 403) throw new ServiceResponseException(x);
         if (!x.IsSuccess) return (null, x);
         var servers = x.Json().GetProperty("Servers").EnumerateArray().Select(s => new RaftServer(
-            Str(s, "ID"), Str(s, "Node"), Str(s, "Address"), Bool(s, "Leader"), Bool(s, "Voter"))).ToList();
+            Json.Str(s, "ID"), Json.Str(s, "Node"), Json.Str(s, "Address"), Json.Bool(s, "Leader"), Json.Bool(s, "Voter"))).ToList();
         return (servers, x);
     }
 
@@ -107,8 +107,8 @@ public sealed class NomadClient : IDisposable, IServerClusterClient
         var j = (await GetOkAsync(Paths.Members, ct)).Json();
         return j.GetProperty("Members").EnumerateArray().Select(m =>
         {
-            var status = Str(m, "Status");
-            return new ClusterMember(Str(m, "Name"), $"{Str(m, "Addr")}:{m.GetProperty("Port")}", "server", status, status == "alive");
+            var status = Json.Str(m, "Status");
+            return new ClusterMember(Json.Str(m, "Name"), $"{Json.Str(m, "Addr")}:{m.GetProperty("Port")}", "server", status, status == "alive");
         }).ToList();
     }
 
@@ -117,58 +117,86 @@ public sealed class NomadClient : IDisposable, IServerClusterClient
 
     /// <summary>Client node ids (/v1/nodes).</summary>
     public async Task<IReadOnlyList<string>> NodeIdsAsync(CancellationToken ct = default) =>
-        (await GetOkAsync(Paths.Nodes, ct)).Json().EnumerateArray().Select(n => Str(n, "ID")).ToList();
+        (await GetOkAsync(Paths.Nodes, ct)).Json().EnumerateArray().Select(n => Json.Str(n, "ID")).ToList();
 
     /// <summary>One node in full (/v1/node/:id): status, drivers, resources, attributes, meta, host volumes.</summary>
     public async Task<NomadNode> NodeAsync(string id, CancellationToken ct = default)
     {
         var n = (await GetOkAsync(Paths.Node + Uri.EscapeDataString(id), ct)).Json();
-        var attributes = Map(n, "Attributes");
-        var drivers = Obj(n, "Drivers") is { ValueKind: JsonValueKind.Object } d
-            ? d.EnumerateObject().Select(p => new NomadDriver(p.Name, Bool(p.Value, "Detected"), Bool(p.Value, "Healthy"), Str(p.Value, "HealthDescription"))).ToList()
+        var attributes = Json.Map(n, "Attributes");
+        var drivers = Json.Obj(n, "Drivers") is { ValueKind: JsonValueKind.Object } d
+            ? d.EnumerateObject().Select(p => new NomadDriver(p.Name, Json.Bool(p.Value, "Detected"), Json.Bool(p.Value, "Healthy"), Json.Str(p.Value, "HealthDescription"))).ToList()
             : new List<NomadDriver>();
-        var volumes = Obj(n, "HostVolumes") is { ValueKind: JsonValueKind.Object } hv
-            ? hv.EnumerateObject().Select(p => new HostVolume(p.Name, Str(p.Value, "Path"), Bool(p.Value, "ReadOnly"))).ToList()
+        var volumes = Json.Obj(n, "HostVolumes") is { ValueKind: JsonValueKind.Object } hv
+            ? hv.EnumerateObject().Select(p => new HostVolume(p.Name, Json.Str(p.Value, "Path"), Json.Bool(p.Value, "ReadOnly"))).ToList()
             : new List<HostVolume>();
-        var resources = Obj(n, "NodeResources");
-        var cpu = Obj(resources, "Cpu");
-        var cores = (int)Long(cpu, "TotalCpuCores");
+        var resources = Json.Obj(n, "NodeResources");
+        var cpu = Json.Obj(resources, "Cpu");
+        var cores = (int)Json.Long(cpu, "TotalCpuCores");
         if (cores == 0 && int.TryParse(attributes.GetValueOrDefault("cpu.numcores"), out var c)) cores = c;
-        var memoryMb = Long(Obj(resources, "Memory"), "MemoryMB");
+        var memoryMb = Json.Long(Json.Obj(resources, "Memory"), "MemoryMB");
         if (memoryMb == 0 && long.TryParse(attributes.GetValueOrDefault("memory.totalbytes"), out var mb)) memoryMb = mb / 1024 / 1024;
         long.TryParse(attributes.GetValueOrDefault("unique.storage.bytestotal"), out var diskTotal);
         long.TryParse(attributes.GetValueOrDefault("unique.storage.bytesfree"), out var diskFree);
-        var diskMb = Long(Obj(resources, "Disk"), "DiskMB");
+        var diskMb = Json.Long(Json.Obj(resources, "Disk"), "DiskMB");
         var speeds = new List<long>();
-        if (Obj(resources, "NodeNetworks") is { ValueKind: JsonValueKind.Array } nn)
-            speeds.AddRange(nn.EnumerateArray().Select(x => Long(x, "Speed")).Where(x => x > 0));
-        if (speeds.Count == 0 && Obj(resources, "Networks") is { ValueKind: JsonValueKind.Array } nw)
-            speeds.AddRange(nw.EnumerateArray().Select(x => Long(x, "MBits")).Where(x => x > 0));
+        if (Json.Obj(resources, "NodeNetworks") is { ValueKind: JsonValueKind.Array } nn)
+            speeds.AddRange(nn.EnumerateArray().Select(x => Json.Long(x, "Speed")).Where(x => x > 0));
+        if (speeds.Count == 0 && Json.Obj(resources, "Networks") is { ValueKind: JsonValueKind.Array } nw)
+            speeds.AddRange(nw.EnumerateArray().Select(x => Json.Long(x, "MBits")).Where(x => x > 0));
         if (speeds.Count == 0 && long.TryParse(attributes.GetValueOrDefault("network.speed") ?? attributes.GetValueOrDefault("nic.speed"), out var sp)) speeds.Add(sp);
-        return new NomadNode(Str(n, "ID"), Str(n, "Name"), Str(n, "Status"), Str(n, "StatusDescription"), Str(n, "SchedulingEligibility"),
-            Bool(n, "Drain"), drivers, cores, memoryMb, diskTotal > 0 ? diskTotal / 1024 / 1024 : diskMb, diskFree, speeds.Count > 0 ? speeds.Max() : 0,
-            Str(n, "HTTPAddr"), attributes.GetValueOrDefault("unique.network.ip-address") ?? "", Map(n, "Meta"), volumes);
+        return new NomadNode(Json.Str(n, "ID"), Json.Str(n, "Name"), Json.Str(n, "Status"), Json.Str(n, "StatusDescription"), Json.Str(n, "SchedulingEligibility"),
+            Json.Bool(n, "Drain"), drivers, cores, memoryMb, diskTotal > 0 ? diskTotal / 1024 / 1024 : diskMb, diskFree, speeds.Count > 0 ? speeds.Max() : 0,
+            Json.Str(n, "HTTPAddr"), attributes.GetValueOrDefault("unique.network.ip-address") ?? "", Json.Map(n, "Meta"), volumes);
+    }
+
+    /// <summary>
+    /// The configured token: accepted when a protected endpoint (/v1/jobs) answers it 2xx; its type and policies from
+    /// /v1/acl/token/self (answers vary by release, so only a 2xx body is read; otherwise the type is unknown).
+    /// </summary>
+    public async Task<TokenFacts> TokenAsync(CancellationToken ct = default)
+    {
+        var jobs = await GetAsync(Paths.Jobs, ct);
+        if (!jobs.IsSuccess)
+            return new TokenFacts("Nomad", jobs.StatusCode, false, "", "", [], false, $"GET /{Paths.Jobs}: {HttpExchange.Truncate(jobs.Body.Trim(), 200)}");
+        var self = await GetAsync(Paths.TokenSelf, ct);
+        if (!self.IsSuccess)
+            return new TokenFacts("Nomad", self.StatusCode, true, "", $"GET /{Paths.TokenSelf} answered {self.StatusCode}: {HttpExchange.Truncate(self.Body.Trim(), 160)}",
+                [], false, "", TypeKnown: false);
+        var j = self.Json();
+        var type = Json.Str(j, "Type");
+        var accessor = Json.Str(j, "AccessorID");
+        var policies = j.TryGetProperty("Policies", out var p) && p.ValueKind == JsonValueKind.Array
+            ? p.EnumerateArray().Select(e => e.GetString() ?? "").ToList() : [];
+        return new TokenFacts("Nomad", self.StatusCode, true, accessor, $"{Json.Str(j, "Name")} (type {type})", policies,
+            type == "management" || accessor == "acls-disabled", "", TypeKnown: type.Length > 0 || accessor.Length > 0);
+    }
+
+    private static int _versionRecorded;
+
+    /// <summary>Records the version Nomad reports (a sandbox stand-in reports a "-standin" version); once per run, never throws.</summary>
+    public async Task RecordVersionAsync(CancellationToken ct = default)
+    {
+        if (Interlocked.Exchange(ref _versionRecorded, 1) == 1) return;
+        try
+        {
+            var x = await GetAsync(Paths.AgentSelf, ct);
+            var config = x.IsSuccess && x.Json().TryGetProperty("config", out var c) ? c : default;
+            // config.Version is a string in old releases and {Version, VersionPrerelease, ...} in current ones.
+            var versionObject = config.ValueKind == JsonValueKind.Object && config.TryGetProperty("Version", out var v) && v.ValueKind == JsonValueKind.Object ? v : config;
+            var version = Json.Str(versionObject, "Version");
+            var pre = Json.Str(versionObject, "VersionPrerelease");
+            if (pre.Length > 0 && !version.Contains(pre)) version += "-" + pre;
+            if (version.Length > 0) RunFacts.Set("nomad.version", version);
+        }
+        catch (EnvironmentProblemException)
+        {
+            // the check that follows names the unreachable endpoint
+        }
     }
 
     private string WithRegion(string path) =>
         _region is { Length: > 0 } r ? path + (path.Contains('?') ? "&" : "?") + "region=" + Uri.EscapeDataString(r) : path;
-
-    private static string Str(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
-
-    private static bool Bool(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
-
-    private static long Long(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : 0;
-
-    private static JsonElement Obj(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) ? v : default;
-
-    private static IReadOnlyDictionary<string, string> Map(JsonElement e, string name) =>
-        Obj(e, name) is { ValueKind: JsonValueKind.Object } m
-            ? m.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.ToString())
-            : new Dictionary<string, string>();
 
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();

@@ -58,9 +58,6 @@ public sealed record NomadNode(string Id, string Name, string Status, string Sta
 /// <param name="Body">The body (truncated).</param>
 public sealed record NomadAnonymousAccess(string Path, int Status, string Body)
 {
-    /// <summary>Denied: 403 (the documented answer) or 401. The message text is not judged.</summary>
-    public bool IsDenied => Status is 403 or 401;
-
     /// <inheritdoc />
     public override string ToString() => $"anonymous GET /{Path} → {Status} ({HttpExchange.Truncate(Body.Trim(), 160)})";
 }

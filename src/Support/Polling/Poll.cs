@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Acceptance.Support.Checks;
 using Acceptance.Support.Evidence;
 using Acceptance.Support.Outcomes;
 using Polly;
@@ -24,10 +25,20 @@ public readonly record struct PollCheck<T>(bool Done, T Value, string State)
 public sealed record PollResult<T>(string Description, bool Converged, T? Value, int Attempts, TimeSpan Elapsed,
     string LastState, TimeSpan Timeout)
 {
+    /// <summary>Why the poll stopped before its deadline (a terminal state), or null.</summary>
+    public string? StoppedBecause { get; init; }
+
+    /// <summary>How the poll ended, without the state ("converged after 2.1 s (3 attempt(s))").</summary>
+    public string Ending => Converged
+        ? $"converged after {Elapsed.TotalSeconds:F1} s ({Attempts} attempt(s))"
+        : StoppedBecause is not null
+            ? $"stopped at once after {Elapsed.TotalSeconds:F1} s ({Attempts} attempt(s)): terminal state, waiting cannot help: {StoppedBecause}"
+            : $"not reached within {Timeout.TotalSeconds:F0} s ({Attempts} attempt(s))";
+
     /// <summary>A sentence for messages and evidence.</summary>
     public override string ToString() => Converged
-        ? $"{Description}: converged after {Elapsed.TotalSeconds:F1} s ({Attempts} attempt(s)): {LastState}"
-        : $"{Description}: not reached within {Timeout.TotalSeconds:F0} s ({Attempts} attempt(s)); last state: {LastState}";
+        ? $"{Description}: {Ending}: {LastState}"
+        : $"{Description}: {Ending}; last state: {LastState}";
 }
 
 /// <summary>
@@ -81,6 +92,13 @@ public static class Poll
         {
             // deadline passed: `last` holds the last observation
         }
+        catch (StopPollingException stop)
+        {
+            var stopped = new PollResult<T>(description, false, last.Value, attempts, sw.Elapsed, last.State ?? stop.Message, timeout)
+                { StoppedBecause = stop.Message };
+            evidence?.Note(stopped.ToString());
+            return stopped;
+        }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             // the check itself was cancelled by the deadline
@@ -90,6 +108,29 @@ public static class Poll
             last.State ?? "no attempt completed", timeout);
         evidence?.Note(outcome.ToString());
         return outcome;
+    }
+
+    /// <summary>
+    /// Reads facts with <paramref name="read"/> and judges them with <paramref name="judge"/> until the verdict holds,
+    /// the verdict is terminal (<see cref="Verdict.IsTerminal"/>: it stops at once and says so) or the deadline passes.
+    /// Every attempt is recorded; the last verdict is returned with how the poll ended in <see cref="Verdict.Convergence"/>.
+    /// An environment problem (unreachable, refused) is thrown at once.
+    /// </summary>
+    public static async Task<Verdict> UntilHoldsAsync<T>(string description, TimeSpan timeout, TimeSpan interval,
+        Func<CancellationToken, Task<T>> read, Func<T, Verdict> judge, EvidenceLog? evidence = null, CancellationToken ct = default)
+    {
+        Verdict? last = null;
+        var result = await TryUntilAsync(description, timeout, interval, async token =>
+        {
+            var verdict = judge(await read(token));
+            last = verdict;
+            var state = verdict.Holds ? verdict.Observed : string.Join("; ", verdict.Shortfalls);
+            if (!verdict.Holds && verdict.IsTerminal) throw new StopPollingException(state);
+            return verdict.Holds ? PollCheck<Verdict>.Satisfied(verdict, state) : PollCheck<Verdict>.NotYet(verdict, state);
+        }, evidence, ct);
+        return last is null
+            ? throw new EnvironmentProblemException($"{description}: no answer within {timeout.TotalSeconds:F0} s (thresholds.poll_timeout_seconds)")
+            : last with { Convergence = result.Ending };
     }
 
     /// <summary>Polls until satisfied; throws <see cref="PollTimeoutException"/> with the last state otherwise.</summary>

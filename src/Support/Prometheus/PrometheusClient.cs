@@ -34,7 +34,7 @@ public sealed class PrometheusClient : IDisposable
     /// <summary>Creates a client for the target's Prometheus.</summary>
     public PrometheusClient(TargetEnvironment target, EvidenceLog evidence)
     {
-        var endpoint = target.Service("prometheus") ?? throw new NotVerifiedException("The target file declares no Prometheus (services.prometheus).");
+        var endpoint = target.Prometheus;
         _http = new ServiceHttp("Prometheus", endpoint, target.CaFile, evidence, Credentials.Basic(endpoint));
     }
 

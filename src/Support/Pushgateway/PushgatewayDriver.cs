@@ -29,7 +29,7 @@ public sealed class PushgatewayDriver : IDisposable
     /// <summary>Creates a driver for the target's Pushgateway.</summary>
     public PushgatewayDriver(TargetEnvironment target, EvidenceLog evidence)
     {
-        var endpoint = target.Service("pushgateway") ?? throw new NotVerifiedException("The target file declares no Pushgateway (services.pushgateway).");
+        var endpoint = target.Pushgateway;
         _http = new ServiceHttp("Pushgateway", endpoint, target.CaFile, evidence, Credentials.Basic(endpoint));
     }
 

@@ -1,0 +1,127 @@
+using Acceptance.Support.Alertmanager;
+using Acceptance.Support.Configuration;
+using Acceptance.Support.Consul;
+using Acceptance.Support.Evidence;
+using Acceptance.Support.Grafana;
+using Acceptance.Support.Logs;
+using Acceptance.Support.Network;
+using Acceptance.Support.Nomad;
+using Acceptance.Support.Prometheus;
+using Acceptance.Support.Promtool;
+using Acceptance.Support.Pushgateway;
+using Acceptance.Support.ServerCluster;
+
+namespace Acceptance.StepDefinitions.Infrastructure;
+
+/// <summary>
+/// The scenario's clients, probes and drivers for the target, created on first use with the scenario's evidence
+/// log (one instance per scenario, by context injection; disposed at its end). A service the target does not
+/// declare makes the scenario NOT VERIFIED (<see cref="TargetEnvironment.Require{T}"/>), in that one place.
+/// </summary>
+public sealed class ScenarioServices(EvidenceLog evidence) : IDisposable
+{
+    private readonly List<IDisposable> _owned = [];
+    private ConsulClient? _consul;
+    private NomadClient? _nomad;
+    private PrometheusClient? _prometheus;
+    private PushgatewayDriver? _pushgateway;
+    private AlertmanagerClient? _alertmanager;
+    private WebhookReceiverClient? _webhook;
+    private GrafanaClient? _grafana;
+    private LokiClient? _loki;
+    private DnsProbe? _dns;
+    private AlertPipelineDriver? _pipeline;
+
+    /// <summary>The target (a broken target file makes the scenario BROKEN with every problem listed).</summary>
+    public TargetEnvironment Target => RunContext.Target;
+
+    /// <summary>The scenario's evidence.</summary>
+    public EvidenceLog Evidence => evidence;
+
+    /// <summary>Consul API client.</summary>
+    public ConsulClient Consul => _consul ??= Own(new ConsulClient(Target, evidence));
+
+    /// <summary>Consul facts.</summary>
+    public ConsulProbe ConsulProbe => new(Consul, evidence);
+
+    /// <summary>Nomad API client.</summary>
+    public NomadClient Nomad => _nomad ??= Own(new NomadClient(Target, evidence));
+
+    /// <summary>Nomad facts.</summary>
+    public NomadProbe NomadProbe => new(Nomad, evidence);
+
+    /// <summary>The server-cluster facts of "consul" or "nomad".</summary>
+    public ServerClusterProbe Cluster(ServiceKey service) => service.Key switch
+    {
+        "consul" => ConsulProbe.Cluster,
+        "nomad" => NomadProbe.Cluster,
+        _ => throw new InvalidOperationException($"{service} is not a server cluster (Consul or Nomad)"),
+    };
+
+    /// <summary>Prometheus API client.</summary>
+    public PrometheusClient Prometheus => _prometheus ??= Own(new PrometheusClient(Target, evidence));
+
+    /// <summary>Prometheus facts.</summary>
+    public PrometheusProbe PrometheusProbe => new(Prometheus, evidence);
+
+    /// <summary>Pushgateway driver.</summary>
+    public PushgatewayDriver Pushgateway => _pushgateway ??= Own(new PushgatewayDriver(Target, evidence));
+
+    /// <summary>Alertmanager API client.</summary>
+    public AlertmanagerClient Alertmanager => _alertmanager ??= Own(new AlertmanagerClient(Target, evidence));
+
+    /// <summary>The receiver whose deliveries can be read back (services.alertmanager.webhook_receiver), or null.</summary>
+    public WebhookReceiverClient? Webhook => _webhook ??= Target.Alertmanager.WebhookReceiver is { } address
+        ? Own(new WebhookReceiverClient(address, Target, evidence))
+        : null;
+
+    /// <summary>The scenario's alert pipeline driver (one synthetic alert per scenario).</summary>
+    public AlertPipelineDriver Pipeline => _pipeline ??= new AlertPipelineDriver(Prometheus, Pushgateway, Alertmanager, Webhook, evidence,
+        Target.Thresholds.AlertPipeline.StageTimeout)
+    {
+        AlertName = Target.Alertmanager.SyntheticAlert,
+        Metric = Target.Alertmanager.SyntheticMetric,
+    };
+
+    /// <summary>True once the pipeline driver was created in this scenario.</summary>
+    public bool PipelineStarted => _pipeline is not null;
+
+    /// <summary>Grafana API client.</summary>
+    public GrafanaClient Grafana => _grafana ??= Own(new GrafanaClient(Target, evidence));
+
+    /// <summary>Grafana facts.</summary>
+    public GrafanaProbe GrafanaProbe => new(Grafana, evidence);
+
+    /// <summary>Runbook links.</summary>
+    public RunbookProbe Runbooks => new(Target, evidence);
+
+    /// <summary>promtool through CliWrap.</summary>
+    public PromtoolRunner Promtool => new(evidence, Target.Thresholds.Prometheus.PromtoolTimeout);
+
+    /// <summary>The log aggregator (not verified when the target declares none).</summary>
+    public LokiClient Loki => _loki ??= Own(new LokiClient(Target, evidence));
+
+    /// <summary>DNS answers from services.dns.</summary>
+    public DnsProbe Dns => _dns ??= new DnsProbe(Target, evidence);
+
+    /// <summary>
+    /// The receiver the target expects for a severity (services.alertmanager.&lt;severity&gt;_receiver); not verified
+    /// when the target does not say.
+    /// </summary>
+    public string ExpectedReceiver(string severity) => Target.Alertmanager.ReceiverFor(severity)
+        ?? throw new Acceptance.Support.Outcomes.NotVerifiedException(
+            $"The target file {Target.SourceFile} does not name the receiver for severity={severity} (services.alertmanager.{severity}_receiver): routing cannot be judged.");
+
+    private T Own<T>(T item) where T : IDisposable
+    {
+        _owned.Add(item);
+        return item;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var d in _owned) d.Dispose();
+        _owned.Clear();
+    }
+}

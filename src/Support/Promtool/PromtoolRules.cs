@@ -1,0 +1,11 @@
+using Acceptance.Support.Checks;
+
+namespace Acceptance.Support.Promtool;
+
+/// <summary>promtool's verdict on the target's rule files.</summary>
+public static class PromtoolRules
+{
+    /// <summary>promtool exited 0.</summary>
+    public static Verdict Accepts(PromtoolResult result, string what) => Verdict.When(result.Succeeded, $"promtool {what}",
+        "exit code 0", result.ToString(), $"promtool exited {result.ExitCode}");
+}
