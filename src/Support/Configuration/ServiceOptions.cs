@@ -13,8 +13,8 @@ public abstract record ServiceOptions
     /// <summary>Where the service answers: a URL, or host:port for DNS, or a host for SSH.</summary>
     public abstract string Address { get; init; }
 
-    /// <summary>Every secret this section references (for redaction and the report's leak scan).</summary>
-    public virtual IEnumerable<SecretReference> SecretReferences() => [];
+    /// <summary>Every secret this section references, with its field (for start-up checks, redaction and the report's leak scan).</summary>
+    public virtual IEnumerable<(string Field, SecretReference Secret)> Secrets() => [];
 
     /// <inheritdoc />
     public override string ToString() => $"{Key} at {Address}";
@@ -52,7 +52,7 @@ public record ServiceEndpoint : ServiceOptions
     public BasicAuth? BasicAuth { get; init; }
 
     /// <summary>CA bundle for this endpoint (falls back to the target's tls.ca_file).</summary>
-    [Option("ca_file", "CA bundle for this service (overrides tls.ca_file)", IsPath = true, MustExist = true)]
+    [Option("ca_file", "CA bundle for this service (overrides tls.ca_file; must exist)", IsPath = true)]
     public string? CaFile { get; init; }
 
     /// <summary>Expected TLS server name, if it differs from the host.</summary>
@@ -73,5 +73,9 @@ public record ServiceEndpoint : ServiceOptions
     public Uri BaseUri => new(Address.EndsWith('/') ? Address : Address + "/");
 
     /// <inheritdoc />
-    public override IEnumerable<SecretReference> SecretReferences() => new[] { Token, Password }.OfType<SecretReference>();
+    public override IEnumerable<(string Field, SecretReference Secret)> Secrets()
+    {
+        if (Token is not null) yield return ("token", Token);
+        if (Password is not null) yield return ("basic_auth.password", Password);
+    }
 }

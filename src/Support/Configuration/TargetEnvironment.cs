@@ -90,7 +90,7 @@ public sealed record TargetEnvironment
     public SshOptions Ssh => Require<SshOptions>("ssh");
 
     /// <summary>Every secret reference the target file makes (for redaction of reports).</summary>
-    public IEnumerable<SecretReference> SecretReferences() => Services.Values.SelectMany(s => s.SecretReferences());
+    public IEnumerable<SecretReference> SecretReferences() => Services.Values.SelectMany(s => s.Secrets().Select(x => x.Secret));
 }
 
 /// <summary>tls: defaults for every https endpoint.</summary>

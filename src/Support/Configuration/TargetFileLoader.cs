@@ -82,9 +82,9 @@ public static class TargetFileLoader
         {
             if (service is ServiceEndpoint { CaFile: { } ca } && !File.Exists(ca))
                 problems.Add($"{path}: field services.{key}.ca_file: file {ca} does not exist");
-            foreach (var secret in service.SecretReferences())
+            foreach (var (field, secret) in service.Secrets())
                 if (secret.Problem(environment) is { } why)
-                    problems.Add($"{path}: field services.{key}: {why} (referenced as {secret})");
+                    problems.Add($"{path}: field services.{key}.{field}: {why}");
         }
 
         if (problems.Count > 0) throw new TargetConfigurationException(problems);

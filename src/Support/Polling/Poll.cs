@@ -138,6 +138,7 @@ public static class Poll
         Func<CancellationToken, Task<PollCheck<T>>> check, EvidenceLog? evidence = null, CancellationToken ct = default)
     {
         var result = await TryUntilAsync(description, timeout, interval, check, evidence, ct);
+        if (result.StoppedBecause is not null) throw new StopPollingException(result.ToString());
         return result.Converged ? result.Value! : throw new PollTimeoutException(result.ToString());
     }
 }

@@ -22,5 +22,8 @@ public sealed record SshOptions : ServiceOptions
     public SecretReference? PrivateKey { get; init; }
 
     /// <inheritdoc />
-    public override IEnumerable<SecretReference> SecretReferences() => new[] { PrivateKey }.OfType<SecretReference>();
+    public override IEnumerable<(string Field, SecretReference Secret)> Secrets()
+    {
+        if (PrivateKey is not null) yield return ("private_key", PrivateKey);
+    }
 }

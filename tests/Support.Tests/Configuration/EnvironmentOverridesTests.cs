@@ -40,29 +40,29 @@ public sealed class EnvironmentOverridesTests
     public void Without_variables_the_file_wins()
     {
         var t = Load();
-        t.Service("consul")!.Address.Should().Be("https://consul.example:8501");
-        t.Service("consul")!.Token!.Kind.Should().Be("file");
-        t.Service("nomad")!.SkipVerify.Should().BeFalse();
+        t.Consul.Address.Should().Be("https://consul.example:8501");
+        t.Consul.Token!.Kind.Should().Be("file");
+        t.Nomad.SkipVerify.Should().BeFalse();
     }
 
     [Test]
     public void CONSUL_HTTP_ADDR_as_host_port_gets_http()
     {
-        Load(("CONSUL_HTTP_ADDR", "10.1.2.3:8500")).Service("consul")!.Address.Should().Be("http://10.1.2.3:8500");
-        Load(("CONSUL_HTTP_ADDR", "https://c.example:8501/")).Service("consul")!.Address.Should().Be("https://c.example:8501");
+        Load(("CONSUL_HTTP_ADDR", "10.1.2.3:8500")).Consul.Address.Should().Be("http://10.1.2.3:8500");
+        Load(("CONSUL_HTTP_ADDR", "https://c.example:8501/")).Consul.Address.Should().Be("https://c.example:8501");
     }
 
     [Test]
     public void An_empty_variable_is_ignored()
     {
-        Load(("CONSUL_HTTP_ADDR", ""), ("CONSUL_HTTP_TOKEN", null)).Service("consul")!.Address.Should().Be("https://consul.example:8501");
+        Load(("CONSUL_HTTP_ADDR", ""), ("CONSUL_HTTP_TOKEN", null)).Consul.Address.Should().Be("https://consul.example:8501");
     }
 
     [Test]
     public void CONSUL_HTTP_TOKEN_beats_the_file()
     {
         var secret = Unique.Secret("consul");
-        var token = Load(("CONSUL_HTTP_TOKEN", secret), ("CONSUL_HTTP_TOKEN_FILE", "/nonexistent")).Service("consul")!.Token!;
+        var token = Load(("CONSUL_HTTP_TOKEN", secret), ("CONSUL_HTTP_TOKEN_FILE", "/nonexistent")).Consul.Token!;
 
         token.Kind.Should().Be("value");
         token.Resolve().Should().Be(secret);
@@ -73,7 +73,7 @@ public sealed class EnvironmentOverridesTests
     public void CONSUL_HTTP_TOKEN_FILE_replaces_the_file_reference()
     {
         var other = _dir.File("other-token", "other-value");
-        var token = Load(("CONSUL_HTTP_TOKEN_FILE", other)).Service("consul")!.Token!;
+        var token = Load(("CONSUL_HTTP_TOKEN_FILE", other)).Consul.Token!;
         token.Kind.Should().Be("file");
         token.Location.Should().Be(other);
         token.Resolve().Should().Be("other-value");
@@ -90,13 +90,13 @@ public sealed class EnvironmentOverridesTests
     public void CONSUL_CACERT_server_name_and_SSL_VERIFY()
     {
         var ca = _dir.File("ca.pem", "x");
-        var consul = Load(("CONSUL_CACERT", ca), ("CONSUL_TLS_SERVER_NAME", "consul.service"), ("CONSUL_HTTP_SSL_VERIFY", "false")).Service("consul")!;
+        var consul = Load(("CONSUL_CACERT", ca), ("CONSUL_TLS_SERVER_NAME", "consul.service"), ("CONSUL_HTTP_SSL_VERIFY", "false")).Consul;
 
         consul.CaFile.Should().Be(ca);
         consul.TlsServerName.Should().Be("consul.service");
         consul.SkipVerify.Should().BeTrue("CONSUL_HTTP_SSL_VERIFY=false means skip verification");
-        Load(("CONSUL_HTTP_SSL_VERIFY", "true")).Service("consul")!.SkipVerify.Should().BeFalse();
-        Load(("CONSUL_HTTP_SSL_VERIFY", "0")).Service("consul")!.SkipVerify.Should().BeTrue();
+        Load(("CONSUL_HTTP_SSL_VERIFY", "true")).Consul.SkipVerify.Should().BeFalse();
+        Load(("CONSUL_HTTP_SSL_VERIFY", "0")).Consul.SkipVerify.Should().BeTrue();
     }
 
     [Test]
@@ -111,15 +111,15 @@ public sealed class EnvironmentOverridesTests
     {
         var secret = Unique.Secret("nomad");
         var nomad = Load(("NOMAD_ADDR", "https://n2.example:4646"), ("NOMAD_TOKEN", secret), ("NOMAD_SKIP_VERIFY", "true"),
-            ("NOMAD_REGION", "eu"), ("NOMAD_NAMESPACE", "ml"), ("NOMAD_TLS_SERVER_NAME", "server.global.nomad")).Service("nomad")!;
+            ("NOMAD_REGION", "eu"), ("NOMAD_NAMESPACE", "ml"), ("NOMAD_TLS_SERVER_NAME", "server.global.nomad")).Nomad;
 
         nomad.Address.Should().Be("https://n2.example:4646");
         nomad.Token!.Resolve().Should().Be(secret);
         nomad.SkipVerify.Should().BeTrue("NOMAD_SKIP_VERIFY=true means skip verification");
-        nomad.Setting("region").Should().Be("eu");
-        nomad.Setting("namespace").Should().Be("ml");
+        nomad.Region.Should().Be("eu");
+        nomad.Namespace.Should().Be("ml");
         nomad.TlsServerName.Should().Be("server.global.nomad");
-        Load(("NOMAD_SKIP_VERIFY", "false")).Service("nomad")!.SkipVerify.Should().BeFalse();
+        Load(("NOMAD_SKIP_VERIFY", "false")).Nomad.SkipVerify.Should().BeFalse();
     }
 
     [Test]
@@ -128,7 +128,7 @@ public sealed class EnvironmentOverridesTests
         var ca = _dir.File("prom-ca.pem", "x");
         var secret = Unique.Secret("prom");
         var prom = Load(("PROMETHEUS_ADDR", "prom2:9090"), ("PROMETHEUS_USERNAME", "scraper"), ("PROMETHEUS_PASSWORD", secret),
-            ("PROMETHEUS_CACERT", ca)).Service("prometheus")!;
+            ("PROMETHEUS_CACERT", ca)).Prometheus;
 
         prom.Address.Should().Be("http://prom2:9090");
         prom.Username.Should().Be("scraper");
@@ -136,7 +136,7 @@ public sealed class EnvironmentOverridesTests
         prom.CaFile.Should().Be(ca);
 
         var pwFile = _dir.File("prom-pw", "pw-from-file");
-        Load(("PROMETHEUS_PASSWORD_FILE", pwFile)).Service("prometheus")!.Password!.Resolve().Should().Be("pw-from-file");
+        Load(("PROMETHEUS_PASSWORD_FILE", pwFile)).Prometheus.Password!.Resolve().Should().Be("pw-from-file");
     }
 
     [Test]
@@ -146,14 +146,14 @@ public sealed class EnvironmentOverridesTests
         var t = Load(("GRAFANA_ADDR", "https://grafana.example:3000"), ("GRAFANA_TOKEN", secret),
             ("PUSHGATEWAY_ADDR", "pgw:9091"), ("ALERTMANAGER_ADDR", "http://am:9093"), ("LB_ADDR", "https://lb.example"));
 
-        var grafana = t.Service("grafana")!;
+        var grafana = t.Grafana;
         grafana.Key.Should().Be("grafana");
         grafana.Address.Should().Be("https://grafana.example:3000");
         grafana.Token!.Resolve().Should().Be(secret);
         grafana.Token.ToString().Should().NotContain(secret);
-        t.Service("pushgateway")!.Address.Should().Be("http://pgw:9091");
-        t.Service("alertmanager")!.Address.Should().Be("http://am:9093");
-        t.Service("load_balancer")!.Address.Should().Be("https://lb.example");
+        t.Pushgateway.Address.Should().Be("http://pgw:9091");
+        t.Alertmanager.Address.Should().Be("http://am:9093");
+        t.LoadBalancer.Address.Should().Be("https://lb.example");
     }
 
     [Test]

@@ -7,6 +7,10 @@ namespace Acceptance.Support.Tests.Configuration;
 public sealed class TargetFileLoaderTests
 {
     private static readonly IReadOnlyDictionary<string, string?> NoEnv = new Dictionary<string, string?>();
+    private static readonly IReadOnlyDictionary<string, string?> CompleteEnv = new Dictionary<string, string?>
+    {
+        ["MY_CONSUL_TOKEN"] = "c", ["PROMETHEUS_PASSWORD_VAR"] = "p", ["GRAFANA_TOKEN_VAR"] = "g",
+    };
     private TempDir _dir = null!;
 
     [SetUp] public void SetUp() => _dir = new TempDir("target");
@@ -75,7 +79,6 @@ public sealed class TargetFileLoaderTests
               response_time_p95_ms: 250
               alert_pipeline_timeout_seconds: 60
               poll_timeout_seconds: 12
-              gpu_util_min: 0.5
             """);
     }
 
@@ -84,7 +87,7 @@ public sealed class TargetFileLoaderTests
     {
         var path = WriteComplete();
 
-        var t = TargetFileLoader.Load(path, NoEnv);
+        var t = TargetFileLoader.Load(path, CompleteEnv);
 
         t.SourceFile.Should().Be(Path.GetFullPath(path));
         t.Name.Should().Be("ml-platform-prod");
@@ -92,37 +95,41 @@ public sealed class TargetFileLoaderTests
         t.CaFile.Should().Be(_dir.Combine("certs", "ca.pem"));
         t.Services.Keys.Should().BeEquivalentTo(["consul", "nomad", "prometheus", "pushgateway", "alertmanager", "grafana", "load_balancer", "dns", "ssh"]);
 
-        var consul = t.Service("consul")!;
+        var consul = t.Consul;
         consul.Address.Should().Be("https://consul.example.internal:8501", "a trailing slash is trimmed");
         consul.Token!.Kind.Should().Be("env");
         consul.Token.Location.Should().Be("MY_CONSUL_TOKEN");
         consul.CaFile.Should().Be(_dir.Combine("certs", "consul-ca.pem"));
         consul.TlsServerName.Should().Be("consul.service.consul");
         consul.SkipVerify.Should().BeFalse();
-        consul.Setting("allow_management_token").Should().Be("true");
+        consul.AllowManagementToken.Should().BeTrue();
 
-        var nomad = t.Service("nomad")!;
+        var nomad = t.Nomad;
         nomad.Token!.Kind.Should().Be("file");
         nomad.Token.Location.Should().Be(_dir.Combine("secrets", "nomad-token"), "relative secret paths resolve against the file's folder");
         nomad.Token.Resolve().Should().Be("nomad-token-value");
-        nomad.Setting("region").Should().Be("global");
-        nomad.Setting("namespace").Should().Be("ml");
+        nomad.Region.Should().Be("global");
+        nomad.Namespace.Should().Be("ml");
+        nomad.AllowManagementToken.Should().BeFalse("the default");
 
-        var prom = t.Service("prometheus")!;
+        var prom = t.Prometheus;
         prom.Username.Should().Be("prometheus");
         prom.Password!.Kind.Should().Be("env");
         prom.Password.Location.Should().Be("PROMETHEUS_PASSWORD_VAR");
-        prom.Lists["rule_files"].Should().Equal(_dir.Combine("rules", "*.yml"));
+        prom.RuleFiles.Should().Equal(_dir.Combine("rules", "*.yml"));
+        prom.RuleTests.Should().BeEmpty();
 
-        t.Service("alertmanager")!.Setting("webhook_receiver").Should().Be("http://127.0.0.1:19095");
-        t.Service("grafana")!.Token!.Location.Should().Be("GRAFANA_TOKEN_VAR");
-        t.Service("load_balancer")!.Setting("metrics").Should().Be("http://lb.example.internal:8404/metrics");
-        t.Service("dns")!.Address.Should().Be("10.0.0.2:8600");
-        t.Service("dns")!.Setting("domain").Should().Be("consul");
-        var ssh = t.Service("ssh")!;
+        t.Alertmanager.WebhookReceiver.Should().Be("http://127.0.0.1:19095");
+        t.Alertmanager.SyntheticAlert.Should().Be("MLTrainingJobFailed", "the default");
+        t.Pushgateway.ScrapeJob.Should().Be("pushgateway", "the default");
+        t.Grafana.Token!.Location.Should().Be("GRAFANA_TOKEN_VAR");
+        t.LoadBalancer.Metrics.Should().Be("http://lb.example.internal:8404/metrics");
+        t.Dns.Address.Should().Be("10.0.0.2:8600");
+        t.Dns.Domain.Should().Be("consul");
+        var ssh = t.Ssh;
         ssh.Address.Should().Be("bastion.example.internal");
-        ssh.Username.Should().Be("ops");
-        ssh.Setting("port").Should().Be("22");
+        ssh.User.Should().Be("ops");
+        ssh.Port.Should().Be(22);
         ssh.PrivateKey!.Location.Should().Be(_dir.Combine("secrets", "id_ed25519"));
 
         t.Expect.ConsulServers.Should().Be(5);
@@ -132,15 +139,15 @@ public sealed class TargetFileLoaderTests
         t.Expect.Services.Should().Equal("prometheus", "grafana");
         t.Expect.ScrapeJobs.Should().Equal("prometheus", "node");
         t.Expect.Dashboards.Should().Equal("ml-training-overview");
-        t.Expect.NodeMinCpuCores.Should().Be(8);
-        t.Expect.NodeMinMemoryGb.Should().Be(32.5);
-        t.Expect.NodeMinDiskGb.Should().Be(500);
+        t.Expect.NodeMinimums.CpuCores.Should().Be(8);
+        t.Expect.NodeMinimums.MemoryGb.Should().Be(32.5);
+        t.Expect.NodeMinimums.DiskGb.Should().Be(500);
 
-        t.Thresholds.RetentionMinDays.Should().Be(30);
-        t.Thresholds.ResponseTimeP95Ms.Should().Be(250);
-        t.Thresholds.AlertPipelineTimeoutSeconds.Should().Be(60);
+        t.Thresholds.Prometheus.RetentionMinDays.Should().Be(30);
+        t.Thresholds.Load.ResponseTimeP95Ms.Should().Be(250);
+        t.Thresholds.AlertPipeline.AlertPipelineTimeoutSeconds.Should().Be(60);
         t.Thresholds.PollTimeout.Should().Be(TimeSpan.FromSeconds(12));
-        t.Thresholds.Other.Should().ContainKey("gpu_util_min").WhoseValue.Should().Be(0.5);
+        t.Thresholds.Prometheus.FlapEpisodes.Should().Be(3, "the default");
 
         t.SecretReferences().Select(s => s.ToString()).Should().BeEquivalentTo(
             "env:MY_CONSUL_TOKEN", $"file:{_dir.Combine("secrets", "nomad-token")}", "env:PROMETHEUS_PASSWORD_VAR",
@@ -157,7 +164,7 @@ public sealed class TargetFileLoaderTests
         t.Services.Keys.Should().Equal("pushgateway");
         t.Service("consul").Should().BeNull();
         t.Expect.ConsulServers.Should().Be(3);
-        t.Thresholds.PollTimeoutSeconds.Should().Be(30);
+        t.Thresholds.Polling.PollTimeoutSeconds.Should().Be(30);
         t.CaFile.Should().BeNull();
     }
 
@@ -233,6 +240,8 @@ public sealed class TargetFileLoaderTests
     [TestCase("skip_verify: maybe", "services.consul.skip_verify")]
     [TestCase("token: { vault: x }", "services.consul.token")]
     [TestCase("ca_file: nowhere.pem", "services.consul.ca_file")]
+    [TestCase("critical_reciever: oncall", "services.consul.critical_reciever")]
+    [TestCase("allow_management_token: yes-please", "services.consul.allow_management_token")]
     public void Single_service_mistakes_name_their_field(string line, string field)
     {
         var path = _dir.File("t.yaml", $"name: n\nenvironment: e\nservices:\n  consul:\n    address: http://c:8500\n    {line}\n");
@@ -247,6 +256,11 @@ public sealed class TargetFileLoaderTests
     [TestCase("expect:\n  nomad_drivers: docker", "expect.nomad_drivers")]
     [TestCase("thresholds:\n  retention_min_days: -1", "thresholds.retention_min_days")]
     [TestCase("thresholds:\n  custom_limit: lots", "thresholds.custom_limit")]
+    [TestCase("thresholds:\n  poll_timout_seconds: 5", "thresholds.poll_timout_seconds")]
+    [TestCase("thresholds:\n  poll_timeout_seconds: 0", "thresholds.poll_timeout_seconds")]
+    [TestCase("thresholds:\n  max_firing_alerts: 1.5", "thresholds.max_firing_alerts")]
+    [TestCase("expect:\n  consul_server: 5", "expect.consul_server")]
+    [TestCase("expect:\n  node_minimums: { cpu_cores: 8, ram_gb: 4 }", "expect.node_minimums.ram_gb")]
     [TestCase("tls:\n  ca_file: missing-ca.pem", "tls.ca_file")]
     [TestCase("services: []", "services")]
     public void Other_mistakes_name_their_field(string yaml, string field)
@@ -263,7 +277,7 @@ public sealed class TargetFileLoaderTests
     public void The_sandbox_style_file_loads_quickly_enough_to_be_called_before_every_run()
     {
         var path = WriteComplete();
-        for (var i = 0; i < 20; i++) TargetFileLoader.Load(path, NoEnv);
+        for (var i = 0; i < 20; i++) TargetFileLoader.Load(path, CompleteEnv);
         // completes: loading is pure parsing (no network, no secret resolution)
     }
 }
@@ -297,7 +311,7 @@ public sealed class TargetFileLoaderRegressionTests
         var problems = FluentActions.Invoking(() => TargetFileLoader.Load(file, NoEnv))
             .Should().Throw<TargetConfigurationException>().Which.Problems;
         problems.Should().HaveCount(2);
-        problems.Should().Contain(p => p.Contains("services.prometheus.password")).And.Contain(p => p.Contains("services.ssh.private_key"));
+        problems.Should().Contain(p => p.Contains("services.prometheus.basic_auth.password")).And.Contain(p => p.Contains("services.ssh.private_key"));
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using Acceptance.Support.Checks;
 using System.Diagnostics;
 using System.Text;
 using Acceptance.Support.Evidence;
@@ -105,9 +106,47 @@ public sealed class PollTests
             throw new StopPollingException("allocation failed: exit code 1");
         });
 
-        (await act.Should().ThrowAsync<StopPollingException>()).Which.Message.Should().Be("allocation failed: exit code 1");
+        (await act.Should().ThrowAsync<StopPollingException>()).Which.Message.Should().Contain("allocation failed: exit code 1").And.Contain("stopped at once");
         sw.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));
         n.Should().Be(1);
+    }
+
+    [Test]
+    public async Task A_terminal_verdict_stops_the_poll_at_once_and_says_so()
+    {
+        var n = 0;
+        var sw = Stopwatch.StartNew();
+
+        var verdict = await Poll.UntilHoldsAsync("token accepted", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100),
+            _ => Task.FromResult(++n), _ => new Verdict("r", "e", "403", ["refused"]) { IsTerminal = true });
+
+        sw.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5), "a terminal state costs seconds, not the deadline");
+        n.Should().Be(1);
+        verdict.Holds.Should().BeFalse();
+        verdict.Convergence.Should().Contain("stopped at once").And.Contain("refused");
+    }
+
+    [Test]
+    public async Task A_verdict_that_comes_to_hold_is_returned_with_how_long_it_took()
+    {
+        var n = 0;
+        var verdict = await Poll.UntilHoldsAsync("settles", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(20),
+            _ => Task.FromResult(++n), i => Verdict.When(i >= 3, "r", "3 reads", $"read {i}", "not yet"));
+
+        verdict.Holds.Should().BeTrue();
+        n.Should().Be(3);
+        verdict.Convergence.Should().Contain("converged").And.Contain("3 attempt(s)");
+    }
+
+    [Test]
+    public async Task A_verdict_that_never_holds_ends_at_the_deadline_with_the_last_observation()
+    {
+        var verdict = await Poll.UntilHoldsAsync("never", TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(50),
+            _ => Task.FromResult(1), _ => Verdict.When(false, "r", "e", "still down", "down"));
+
+        verdict.Holds.Should().BeFalse();
+        verdict.Observed.Should().Be("still down");
+        verdict.Convergence.Should().Contain("not reached within");
     }
 
     [Test]
