@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The project's own tests: Support (units), the Reqnroll bridge, the sandbox and the stand-ins.
+# The project's own tests: Support and Reporting (units), the Reqnroll bridge, the sandbox and the stand-ins.
 # Starts the local sandbox (the sandbox and stand-in tests need it), runs every tests/*/*.Tests.csproj,
 # writes JUnit files to reports/tests/ and prints a summary. Exit 0 only when every test passed.
 set -uo pipefail

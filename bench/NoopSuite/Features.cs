@@ -1,6 +1,6 @@
+using Acceptance.Reporting.Allure;
 using Acceptance.ReqnrollNUnit;
 using Acceptance.Support.Evidence;
-using Acceptance.Support.Evidence.Allure;
 using NUnit.Framework;
 using Reqnroll;
 using Reqnroll.Plugins;

@@ -1,7 +1,7 @@
-using Acceptance.Support.Checklist;
+using Acceptance.Reporting;
+using Acceptance.Reporting.Allure;
+using Acceptance.Reporting.Checklist;
 using Acceptance.Support.Configuration;
-using Acceptance.Support.Evidence;
-using Acceptance.Support.Evidence.Allure;
 
 namespace Acceptance.Cli;
 

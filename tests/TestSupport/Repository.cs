@@ -13,6 +13,9 @@ public static class Repository
     /// <summary>The folder that holds Acceptance.sln.</summary>
     public static string Root => LazyRoot.Value;
 
+    /// <summary>The checklist folder (checklist-items.tsv, production-deployment-checklist.md).</summary>
+    public static string ChecklistDir => Path.Combine(Root, "checklist");
+
     /// <summary>The sandbox state folder ($SANDBOX_STATE or sandbox/.state).</summary>
     public static string SandboxState =>
         Environment.GetEnvironmentVariable("SANDBOX_STATE") is { Length: > 0 } s ? s : Path.Combine(Root, "sandbox", ".state");

@@ -1,13 +1,17 @@
-using System.Text.Json;
+using Acceptance.Reporting.Allure;
 using CliWrap;
 using CliWrap.Buffered;
 
 namespace Acceptance.TestSupport;
 
-/// <summary>One scenario's outcome, read back from the allure-results a suite run wrote.</summary>
+/// <summary>One scenario's outcome, read back from the allure-results a suite run wrote (a view of its <see cref="AllureResult"/>).</summary>
 public sealed record ScenarioResult(string Name, string FullName, string Status, string? Message, IReadOnlyList<string> Tags,
     IReadOnlyList<string> StepNames)
 {
+    /// <summary>The view of a result read by <see cref="AllureResultReader"/>: tags without '@', top-level step names.</summary>
+    public static ScenarioResult From(AllureResult result) =>
+        new(result.Name, result.FullName, result.Status, result.Message, result.Tags, result.Steps.Select(s => s.Name).ToList());
+
     /// <inheritdoc />
     public override string ToString() => $"{Status}: {Name}" + (Message is null ? "" : $" — {Message}");
 }
@@ -61,19 +65,10 @@ public static class SuiteRun
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(cts.Token);
 
-        var list = new List<ScenarioResult>();
-        foreach (var file in Directory.EnumerateFiles(results, "*-result.json"))
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(file));
-            var r = doc.RootElement;
-            var tags = r.GetProperty("labels").EnumerateArray()
-                .Where(l => l.GetProperty("name").GetString() == "tag")
-                .Select(l => l.GetProperty("value").GetString() ?? "").ToList();
-            var message = r.TryGetProperty("statusDetails", out var d) && d.TryGetProperty("message", out var m) ? m.GetString() : null;
-            var steps = r.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString() ?? "").ToList();
-            list.Add(new ScenarioResult(r.GetProperty("name").GetString() ?? "", r.GetProperty("fullName").GetString() ?? "",
-                r.GetProperty("status").GetString() ?? "", message, tags, steps));
-        }
+        var files = AllureResultReader.ReadFolder(results);
+        if (files.FirstOrDefault(f => !f.IsReadable) is { } unreadable)
+            throw new InvalidDataException($"the suite run with filter '{filter}' left an unreadable result {unreadable.Path}: {unreadable.Error}");
+        var list = files.Select(f => ScenarioResult.From(f.Result!)).ToList();
         if (list.Count == 0)
             throw new InvalidOperationException($"the suite run with filter '{filter}' produced no results (exit {run.ExitCode}):\n" +
                                                 Tail(run.StandardOutput + run.StandardError, 3000));

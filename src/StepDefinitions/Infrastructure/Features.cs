@@ -1,5 +1,5 @@
+using Acceptance.Reporting.Allure;
 using Acceptance.ReqnrollNUnit;
-using Acceptance.Support.Evidence.Allure;
 using NUnit.Framework;
 using Reqnroll.Plugins;
 

@@ -1,5 +1,5 @@
+using Acceptance.Reporting.Allure;
 using Acceptance.Support.Evidence;
-using Acceptance.Support.Evidence.Allure;
 using Acceptance.Support.Lifecycle;
 using Reqnroll;
 

@@ -1,4 +1,4 @@
-namespace Acceptance.Support.Checklist;
+namespace Acceptance.Reporting.Checklist;
 
 /// <summary>One line of the production deployment checklist, with its stable id.</summary>
 public sealed record ChecklistItem(string Id, string Phase, string Section, string Group, string Text)

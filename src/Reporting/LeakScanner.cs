@@ -1,7 +1,7 @@
 using System.Text;
 using Acceptance.Support.Configuration;
 
-namespace Acceptance.Support.Evidence;
+namespace Acceptance.Reporting;
 
 /// <summary>A file of the evidence that holds a secret's value.</summary>
 public sealed record SecretLeak(string File, string Secret)

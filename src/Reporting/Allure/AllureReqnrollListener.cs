@@ -1,14 +1,16 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
-using Acceptance.Support.Checklist;
+using Acceptance.Reporting.Checklist;
+using Acceptance.ReqnrollNUnit;
+using Acceptance.Support.Evidence;
 using Acceptance.Support.Outcomes;
 using Reqnroll;
 using Reqnroll.Events;
 using Reqnroll.Plugins;
 using Reqnroll.UnitTestProvider;
 
-namespace Acceptance.Support.Evidence.Allure;
+namespace Acceptance.Reporting.Allure;
 
 /// <summary>
 /// Registers <see cref="AllureReqnrollListener"/> on every Reqnroll test thread. Add to the test
@@ -73,8 +75,8 @@ public sealed class AllureReqnrollListener(AllureResultsWriter writer, Checklist
         _stepIndex = 0;
         _skippedByRuntime = false;
         var dict = (IDictionary<string, object>)scenario;
-        _pickleSteps = dict.TryGetValue("acceptance.steps", out var s) && s is string[] steps ? steps : [];
-        var featureFile = dict.TryGetValue("acceptance.feature.file", out var f) ? f as string : null;
+        _pickleSteps = dict.TryGetValue(ScenarioContextKeys.Steps, out var s) && s is string[] steps ? steps : [];
+        var featureFile = dict.TryGetValue(ScenarioContextKeys.FeatureFile, out var f) ? f as string : null;
         featureFile ??= string.IsNullOrEmpty(feature.FeatureInfo.FolderPath)
             ? feature.FeatureInfo.Title
             : $"{feature.FeatureInfo.FolderPath}/{feature.FeatureInfo.Title}";
@@ -91,21 +93,21 @@ public sealed class AllureReqnrollListener(AllureResultsWriter writer, Checklist
 
         var labels = new List<AllureLabel>();
         foreach (var phase in items.Select(i => i.Phase).DefaultIfEmpty("Unmapped").Distinct())
-            labels.Add(new AllureLabel("epic", phase));
+            labels.Add(new AllureLabel(AllureLabelName.Epic, phase));
         foreach (var section in items.Select(i => i.Section).DefaultIfEmpty(feature.FeatureInfo.Title).Distinct())
-            labels.Add(new AllureLabel("feature", section));
+            labels.Add(new AllureLabel(AllureLabelName.Feature, section));
         foreach (var group in items.Select(i => i.Group).Distinct())
-            labels.Add(new AllureLabel("story", group));
-        labels.Add(new AllureLabel("parentSuite", items.FirstOrDefault()?.Phase ?? "Unmapped"));
-        labels.Add(new AllureLabel("suite", feature.FeatureInfo.Title));
-        if (scenario.RuleInfo?.Title is { Length: > 0 } rule) labels.Add(new AllureLabel("subSuite", rule));
-        labels.AddRange(tags.Select(t => new AllureLabel("tag", t)));
-        labels.Add(new AllureLabel("severity", tags.FirstOrDefault(Severities.Contains) ?? "normal"));
-        labels.Add(new AllureLabel("host", Environment.MachineName));
-        labels.Add(new AllureLabel("thread", $"{Environment.ProcessId}-{Environment.CurrentManagedThreadId}"));
-        labels.Add(new AllureLabel("framework", "reqnroll"));
-        labels.Add(new AllureLabel("language", "csharp"));
-        labels.Add(new AllureLabel("package", featureFile));
+            labels.Add(new AllureLabel(AllureLabelName.Story, group));
+        labels.Add(new AllureLabel(AllureLabelName.ParentSuite, items.FirstOrDefault()?.Phase ?? "Unmapped"));
+        labels.Add(new AllureLabel(AllureLabelName.Suite, feature.FeatureInfo.Title));
+        if (scenario.RuleInfo?.Title is { Length: > 0 } rule) labels.Add(new AllureLabel(AllureLabelName.SubSuite, rule));
+        labels.AddRange(tags.Select(t => new AllureLabel(AllureLabelName.Tag, t)));
+        labels.Add(new AllureLabel(AllureLabelName.Severity, tags.FirstOrDefault(Severities.Contains) ?? "normal"));
+        labels.Add(new AllureLabel(AllureLabelName.Host, Environment.MachineName));
+        labels.Add(new AllureLabel(AllureLabelName.Thread, $"{Environment.ProcessId}-{Environment.CurrentManagedThreadId}"));
+        labels.Add(new AllureLabel(AllureLabelName.Framework, "reqnroll"));
+        labels.Add(new AllureLabel(AllureLabelName.Language, "csharp"));
+        labels.Add(new AllureLabel(AllureLabelName.Package, featureFile));
 
         var description = new StringBuilder();
         if (!string.IsNullOrWhiteSpace(info.Description)) description.AppendLine(info.Description.Trim()).AppendLine();

@@ -1,11 +1,11 @@
 using System.Text;
 using System.Text.Json;
+using Acceptance.Reporting.Allure;
 using Acceptance.Support.Evidence;
-using Acceptance.Support.Evidence.Allure;
 using FluentAssertions;
 using NUnit.Framework;
 
-namespace Acceptance.Support.Tests.Evidence;
+namespace Acceptance.Reporting.Tests.Allure;
 
 public sealed class AllureResultsWriterTests
 {
@@ -79,7 +79,7 @@ public sealed class AllureResultsWriterTests
         writer.WriteResult(result);
 
         Directory.GetFiles(_dir.Path).Should().ContainSingle().Which.Should().EndWith("-result.json");
-        JsonDocument.Parse(File.ReadAllText(Directory.GetFiles(_dir.Path)[0])).RootElement.GetProperty("status").GetString().Should().Be("passed");
+        AllureResultReader.ReadFile(Directory.GetFiles(_dir.Path)[0]).Result!.Status.Should().Be("passed");
     }
 
     [Test]

@@ -1,10 +1,9 @@
-using System.Text.Json;
-using Acceptance.Support.Checklist;
-using Acceptance.Support.Evidence.Allure;
+using Acceptance.Reporting.Allure;
+using Acceptance.Reporting.Checklist;
 using FluentAssertions;
 using NUnit.Framework;
 
-namespace Acceptance.Support.Tests.Checklist;
+namespace Acceptance.Reporting.Tests.Checklist;
 
 public sealed class ChecklistReportTests
 {
@@ -17,8 +16,8 @@ public sealed class ChecklistReportTests
     [OneTimeSetUp]
     public void LoadChecklist()
     {
-        _catalog = ChecklistCatalog.Load(Path.Combine(TestPaths.ChecklistDir, "checklist-items.tsv"));
-        _seed = File.ReadAllText(Path.Combine(TestPaths.ChecklistDir, "production-deployment-checklist.md"));
+        _catalog = ChecklistCatalog.Load(Path.Combine(Repository.ChecklistDir, "checklist-items.tsv"));
+        _seed = File.ReadAllText(Path.Combine(Repository.ChecklistDir, "production-deployment-checklist.md"));
     }
 
     [SetUp] public void SetUp() => _dir = new TempDir("checklist");
@@ -150,16 +149,19 @@ public sealed class ChecklistReportTests
 
         r.WritePlaceholders(new AllureResultsWriter(Results));
 
-        var files = Directory.GetFiles(Results, "*-result.json");
-        files.Should().HaveCount(before + uncovered.Count);
-        var placeholders = files.Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement)
-            .Where(e => e.GetProperty("labels").EnumerateArray().Any(l => l.GetProperty("name").GetString() == "checklistReport")).ToList();
+        var files = AllureResultReader.ReadFolder(Results);
+        files.Should().HaveCount(before + uncovered.Count).And.OnlyContain(f => f.IsReadable);
+        var placeholders = files.Select(f => f.Result!)
+            .Where(r => r.LabelValue(ChecklistReport.PlaceholderLabel) == ChecklistReport.PlaceholderValue).ToList();
         placeholders.Should().HaveCount(uncovered.Count);
-        var gov = placeholders.Single(p => p.GetProperty("fullName").GetString() == "checklist: GOV-CM-1");
-        gov.GetProperty("status").GetString().Should().Be("skipped");
-        gov.GetProperty("name").GetString().Should().StartWith("Not verified: ");
-        gov.GetProperty("statusDetails").GetProperty("message").GetString().Should().StartWith("Not verified: no automated check");
-        gov.GetProperty("labels").EnumerateArray().Select(l => l.GetProperty("value").GetString()).Should().Contain("checklist:GOV-CM-1");
+        var gov = placeholders.Single(p => p.FullName == "checklist: GOV-CM-1");
+        gov.Status.Should().Be("skipped");
+        gov.Name.Should().StartWith("Not verified: ");
+        gov.Message.Should().StartWith("Not verified: no automated check");
+        gov.ChecklistIds.Should().Equal("GOV-CM-1");
+        gov.Tags.Should().Equal("checklist:GOV-CM-1", "not-verified");
+        var item = _catalog.Find("GOV-CM-1")!;
+        (gov.Epic, gov.Feature, gov.Story, gov.Suite, gov.Severity).Should().Be((item.Phase, item.Section, item.Group, item.Section, "normal"));
 
         var again = ChecklistReport.Build(Results, _catalog, AttestationSet.Empty);
         again.Scenarios.Should().HaveCount(r.Scenarios.Count, "placeholders are not scenarios");
@@ -262,10 +264,11 @@ public sealed class ChecklistReportTests
         line.Status.Should().Be(LineStatus.Attested);
         line.Reason.Should().Contain("attested by bob, approved by carol").And.Contain("https://tickets.example/CHG-1234");
         r.WritePlaceholders(new AllureResultsWriter(Results));
-        var placeholder = Directory.GetFiles(Results, "*-result.json").Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement)
-            .Single(e => e.GetProperty("fullName").GetString() == "checklist: PREVAL-MV-1");
-        placeholder.GetProperty("status").GetString().Should().Be("passed");
-        placeholder.GetProperty("name").GetString().Should().StartWith("Attested: ");
+        var placeholder = AllureResultReader.ReadFolder(Results).Select(f => f.Result!)
+            .Single(r => r.FullName == "checklist: PREVAL-MV-1");
+        placeholder.Status.Should().Be("passed");
+        placeholder.Name.Should().StartWith("Attested: ");
+        placeholder.StatusDetails.Should().BeNull();
         r.RenderMarkdown(_seed, SignOff).Should().Contain("- [x] ").And.Contain("📝 **attested** `PREVAL-MV-1`");
     }
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace Acceptance.Support.Checklist;
+namespace Acceptance.Reporting.Checklist;
 
 /// <summary>A signed statement that a manual checklist line was done.</summary>
 public sealed record Attestation(string Id, string AttestedBy, string Approver, DateOnly Date, DateOnly Expires,

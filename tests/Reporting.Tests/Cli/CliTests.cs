@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Acceptance.Support.Checklist;
+using Acceptance.Reporting.Tests.Checklist;
 using Acceptance.Support.Configuration;
-using Acceptance.Support.Tests.Checklist;
 using FluentAssertions;
 using NUnit.Framework;
 
-namespace Acceptance.Support.Tests.Cli;
+namespace Acceptance.Reporting.Tests.Cli;
 
 /// <summary>The `acceptance` CLI as run-tests.sh calls it: a child process, judged by exit code and output.</summary>
 public sealed class CliTests
@@ -23,7 +22,7 @@ public sealed class CliTests
         var here = Path.Combine(AppContext.BaseDirectory, "acceptance.dll");
         if (File.Exists(here) && File.Exists(Path.Combine(AppContext.BaseDirectory, "acceptance.runtimeconfig.json"))) return here;
         var built = new[] { "Debug", "Release" }
-            .Select(c => Path.Combine(TestPaths.Root, "src", "Cli", "bin", c, "net10.0", "acceptance.dll"))
+            .Select(c => Path.Combine(Repository.Root, "src", "Cli", "bin", c, "net10.0", "acceptance.dll"))
             .Where(File.Exists).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault();
         return built ?? throw new FileNotFoundException("acceptance.dll: build src/Cli first");
     }
@@ -100,7 +99,7 @@ public sealed class CliTests
     }
 
     private Run Report(params string[] extra) => Acceptance(
-        ["report", "--results", _dir.Combine("results"), "--checklist", TestPaths.ChecklistDir, "--out", _dir.Combine("out"), "--run-id", "run-7", .. extra]);
+        ["report", "--results", _dir.Combine("results"), "--checklist", Repository.ChecklistDir, "--out", _dir.Combine("out"), "--run-id", "run-7", .. extra]);
 
     private JsonElement Summary() => JsonDocument.Parse(File.ReadAllText(_dir.Combine("out", "summary.json"))).RootElement;
 
@@ -219,31 +218,5 @@ public sealed class CliTests
         var run = Acceptance("report", "--results", _dir.Combine("r"), "--checklist", _dir.Combine("no-checklist"), "--out", _dir.Combine("o"));
         run.ExitCode.Should().Be(2);
         NoStackTrace(run);
-    }
-}
-
-public sealed class LeakScannerTests
-{
-    [Test]
-    public void A_secret_of_the_target_found_in_the_evidence_is_reported_with_its_file_and_reference()
-    {
-        using var dir = new TempDir("leaks");
-        var secret = "leak-" + Guid.NewGuid().ToString("N");
-        var secretFile = dir.File("secrets/consul.token", secret);
-        var target = Acceptance.Support.Configuration.TargetFileLoader.Load(dir.File("target.yaml",
-            $"name: t\nenvironment: test\nservices:\n  consul: {{ address: http://127.0.0.1:1, token: {{ file: {secretFile} }} }}\n"),
-            new Dictionary<string, string?>());
-        var results = Path.Combine(dir.Path, "results");
-        Directory.CreateDirectory(results);
-        File.WriteAllText(Path.Combine(results, "clean-attachment.txt"), "nothing to see");
-
-        Acceptance.Support.Evidence.LeakScanner.Scan(target, results).Should().BeEmpty();
-
-        File.WriteAllText(Path.Combine(results, "x-attachment.txt"), $"X-Consul-Token: {secret}");
-        File.WriteAllText(Path.Combine(results, "y-attachment.txt"), "basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(secret)));
-        var leaks = Acceptance.Support.Evidence.LeakScanner.Scan(target, results);
-        leaks.Should().HaveCount(2);
-        leaks.Should().OnlyContain(l => l.Secret.StartsWith($"file:{secretFile}"));
-        leaks.Select(l => Path.GetFileName(l.File)).Should().BeEquivalentTo(["x-attachment.txt", "y-attachment.txt"]);
     }
 }

@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using Acceptance.Support.Evidence;
 
-namespace Acceptance.Support.Evidence.Allure;
+namespace Acceptance.Reporting.Allure;
 
 /// <summary>
 /// Writes allure-results: one &lt;uuid&gt;-result.json per scenario, attachment files, and the run's

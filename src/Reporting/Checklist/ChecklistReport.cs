@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Acceptance.Support.Evidence.Allure;
+using Acceptance.Reporting.Allure;
 
-namespace Acceptance.Support.Checklist;
+namespace Acceptance.Reporting.Checklist;
 
 /// <summary>A checklist line's status in a run.</summary>
 public enum LineStatus { Verified, Attested, NotVerified, Broken, Failed }
@@ -89,39 +88,32 @@ public sealed partial class ChecklistReport
 
     private static string? FirstLine(string? s) => s?.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim();
 
-    /// <summary>Reads the scenario results (not-verified placeholders written by this class are ignored).</summary>
+    /// <summary>Label that marks the results <see cref="WritePlaceholders"/> writes (value <see cref="PlaceholderValue"/>).</summary>
+    public const string PlaceholderLabel = "checklistReport";
+
+    /// <summary>Value of <see cref="PlaceholderLabel"/> on a placeholder result.</summary>
+    public const string PlaceholderValue = "placeholder";
+
+    /// <summary>
+    /// Reads the scenario results (not-verified placeholders written by this class are ignored). A
+    /// file that cannot be read is a broken outcome named after the file.
+    /// </summary>
     public static IReadOnlyList<ScenarioOutcome> ReadResults(string resultsDir)
     {
         var list = new List<ScenarioOutcome>();
-        if (!Directory.Exists(resultsDir)) return list;
-        foreach (var file in Directory.EnumerateFiles(resultsDir, "*-result.json"))
+        foreach (var file in AllureResultReader.ReadFolder(resultsDir))
         {
-            try
-            {
-                if (ReadResult(file) is { } outcome) list.Add(outcome);
-            }
-            catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or IOException)
+            if (!file.IsReadable)
             {
                 // A result the run could not finish writing is itself a broken check, never a silent gap.
-                list.Add(new ScenarioOutcome($"unreadable result {Path.GetFileName(file)}", "", AllureStatus.Broken, e.Message, []));
+                list.Add(new ScenarioOutcome($"unreadable result {file.FileName}", "", AllureStatus.Broken, file.Error, []));
+                continue;
             }
+            var r = file.Result;
+            if (r.LabelValue(PlaceholderLabel) == PlaceholderValue) continue;
+            list.Add(new ScenarioOutcome(r.Name, r.Suite ?? "", r.Status, r.Message, r.ChecklistIds));
         }
         return list.OrderBy(s => s.Feature, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal).ToList();
-    }
-
-    private static ScenarioOutcome? ReadResult(string file)
-    {
-        using var doc = JsonDocument.Parse(File.ReadAllText(file));
-        var r = doc.RootElement;
-        var labels = r.TryGetProperty("labels", out var l) ? l.EnumerateArray().ToList() : [];
-        string? Label(string name) => labels.Where(x => x.GetProperty("name").GetString() == name).Select(x => x.GetProperty("value").GetString()).FirstOrDefault();
-        if (Label("checklistReport") == "placeholder") return null;
-        var ids = ChecklistCatalog.IdsFromTags(labels.Where(x => x.GetProperty("name").GetString() == "tag")
-            .Select(x => x.GetProperty("value").GetString() ?? "")).ToList();
-        var message = r.TryGetProperty("statusDetails", out var d) && d.ValueKind == JsonValueKind.Object &&
-                      d.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-        return new ScenarioOutcome(r.GetProperty("name").GetString() ?? "", Label("suite") ?? "",
-            r.GetProperty("status").GetString() ?? AllureStatus.Unknown, message, ids);
     }
 
     /// <summary>
@@ -149,10 +141,11 @@ public sealed partial class ChecklistReport
                 Stop = now,
                 Labels =
                 [
-                    new("epic", line.Item.Phase), new("feature", line.Item.Section), new("story", line.Item.Group),
-                    new("parentSuite", line.Item.Phase), new("suite", line.Item.Section),
-                    new("tag", ChecklistCatalog.TagPrefix + line.Item.Id), new("tag", attested ? "attested" : "not-verified"),
-                    new("severity", "normal"), new("checklistReport", "placeholder"),
+                    new(AllureLabelName.Epic, line.Item.Phase), new(AllureLabelName.Feature, line.Item.Section),
+                    new(AllureLabelName.Story, line.Item.Group), new(AllureLabelName.ParentSuite, line.Item.Phase),
+                    new(AllureLabelName.Suite, line.Item.Section), new(AllureLabelName.Tag, ChecklistCatalog.TagPrefix + line.Item.Id),
+                    new(AllureLabelName.Tag, attested ? "attested" : "not-verified"), new(AllureLabelName.Severity, "normal"),
+                    new(PlaceholderLabel, PlaceholderValue),
                 ],
             });
         }
