@@ -1,5 +1,7 @@
 using Acceptance.Support.Configuration;
 
+using Acceptance.TestSupport;
+
 namespace Acceptance.Support.Tests.Rules;
 
 /// <summary>A target environment made in code (no file), e.g. one service pointing at a <see cref="FixtureServer"/>.</summary>

@@ -3,10 +3,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Acceptance.Support.Tests.Rules;
+namespace Acceptance.TestSupport;
 
 /// <summary>One canned answer of a <see cref="FixtureServer"/>.</summary>
-internal sealed record CannedResponse(int Status, string Body, string ContentType = "application/json",
+public sealed record CannedResponse(int Status, string Body, string ContentType = "application/json",
     IReadOnlyDictionary<string, string>? Headers = null);
 
 /// <summary>
@@ -14,7 +14,7 @@ internal sealed record CannedResponse(int Status, string Body, string ContentTyp
 /// registered with its query): the real clients parse documented bodies (../shared/fixtures) or the project's own
 /// small ones, and the rules judge what they read. Unknown paths answer 404.
 /// </summary>
-internal sealed class FixtureServer : IAsyncDisposable
+public sealed class FixtureServer : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();

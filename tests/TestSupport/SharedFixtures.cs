@@ -1,14 +1,14 @@
 using System.Text.Json.Nodes;
 using NUnit.Framework;
 
-namespace Acceptance.Support.Tests.Rules;
+namespace Acceptance.TestSupport;
 
 /// <summary>
 /// The documented API bodies in ../shared/fixtures and the real-world files in ../shared/fixtures-real, read at test
 /// time (never copied into the project). In a bare clone without ../shared a test that needs one is skipped with
 /// the reason; the project's own small fixtures (inline in each test class) still test every rule.
 /// </summary>
-internal static class SharedFixtures
+public static class SharedFixtures
 {
     /// <summary>../shared next to the repository, or null.</summary>
     public static string? Root { get; } = Locate();
@@ -32,7 +32,7 @@ internal static class SharedFixtures
 
     private static string? Locate()
     {
-        var candidate = Path.GetFullPath(Path.Combine(TestPaths.Root, "..", "shared"));
+        var candidate = Path.GetFullPath(Path.Combine(Repository.Root, "..", "shared"));
         return Directory.Exists(Path.Combine(candidate, "fixtures")) ? candidate : null;
     }
 }
