@@ -30,6 +30,7 @@ Options:
   --attestations FILE  attestations for manual checklist lines (see docs/attestations.md)
   --strict             checklist lines left not verified also make the run fail (exit 1)
   --no-report          skip the HTML report (checklist.md and JUnit are still written)
+  --no-build           use the suite as last built (Release) instead of building it first
   -h, --help           this text
 
 Environment: CONSUL_HTTP_ADDR, CONSUL_HTTP_TOKEN(_FILE), CONSUL_CACERT, NOMAD_ADDR, NOMAD_TOKEN,
@@ -48,6 +49,7 @@ TAGS=""
 READ_ONLY=0
 STRICT=0
 REPORT=1
+BUILD=1
 ATTESTATIONS=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -56,6 +58,7 @@ while [ $# -gt 0 ]; do
     --read-only) READ_ONLY=1; shift ;;
     --strict) STRICT=1; shift ;;
     --no-report) REPORT=0; shift ;;
+    --no-build) BUILD=0; shift ;;
     --attestations) ATTESTATIONS="${2:?--attestations needs a file}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run-tests.sh: unknown option '$1' (see --help)" >&2; exit $EXIT_NOSTART ;;
@@ -100,15 +103,20 @@ if [ $REPORT = 1 ]; then
   fi
 fi
 
-say "building the suite"
-BUILD_LOG="$(mktemp)"
-if ! dotnet build "$ROOT/src/StepDefinitions/StepDefinitions.csproj" -c Release -v q -nologo >"$BUILD_LOG" 2>&1 \
-   || ! dotnet build "$ROOT/src/Cli/Cli.csproj" -c Release -v q -nologo >>"$BUILD_LOG" 2>&1; then
-  grep -E "error|Error" "$BUILD_LOG" | sort -u | head -20 >&2
-  die "the build failed (full log: $BUILD_LOG)"
+if [ $BUILD = 1 ]; then
+  say "building the suite"
+  BUILD_LOG="$(mktemp)"
+  if ! dotnet build "$ROOT/src/StepDefinitions/StepDefinitions.csproj" -c Release -v q -nologo >"$BUILD_LOG" 2>&1 \
+     || ! dotnet build "$ROOT/src/Cli/Cli.csproj" -c Release -v q -nologo >>"$BUILD_LOG" 2>&1; then
+    grep -E "error|Error" "$BUILD_LOG" | sort -u | head -20 >&2
+    die "the build failed (full log: $BUILD_LOG)"
+  fi
+  rm -f "$BUILD_LOG"
 fi
-rm -f "$BUILD_LOG"
 CLI=(dotnet "$ROOT/src/Cli/bin/Release/net10.0/acceptance.dll")
+for built in "$ROOT/src/Cli/bin/Release/net10.0/acceptance.dll" "$ROOT/src/StepDefinitions/bin/Release/net10.0/Acceptance.StepDefinitions.dll"; do
+  [ -f "$built" ] || die "--no-build: $built is missing (run once without --no-build)"
+done
 
 # --- target --------------------------------------------------------------------------------
 if [ -z "$TARGET" ]; then

@@ -11,7 +11,8 @@ rm -rf "$OUT"; mkdir -p "$OUT"
 command -v dotnet >/dev/null || { echo "tests/run.sh: the .NET SDK (dotnet) is not installed" >&2; exit 2; }
 
 echo "==> building"
-if ! dotnet build Acceptance.sln -v q -nologo > "$OUT/build.log" 2>&1; then
+# Release, as run-tests.sh builds the suite: one build serves both, and nested runs use it with --no-build.
+if ! dotnet build Acceptance.sln -c Release -v q -nologo > "$OUT/build.log" 2>&1; then
   grep -E "error" "$OUT/build.log" | sort -u | head -20 >&2
   echo "tests/run.sh: build failed (log: $OUT/build.log)" >&2
   exit 2
@@ -24,7 +25,7 @@ status=0
 for project in tests/*/*.Tests.csproj; do
   name="$(basename "$project" .csproj)"
   echo "==> $name"
-  dotnet test "$project" --no-build --nologo \
+  dotnet test "$project" -c Release --no-build --nologo \
     --logger "junit;LogFilePath=$OUT/$name.xml" --logger "console;verbosity=minimal" || status=1
   # A project that wrote no results ran no test: that is a failure, never a silent gap.
   [ -s "$OUT/$name.xml" ] || { echo "tests/run.sh: $name wrote no JUnit results" >&2; status=1; }

@@ -6,9 +6,10 @@ using NUnit.Framework;
 namespace Acceptance.Suite.Tests;
 
 /// <summary>
-/// The first real slice (features/monitoring-and-alerting.feature: readiness, targets, retention,
-/// Pushgateway round trip) passes against a healthy Prometheus and fails, or breaks, on its faults.
-/// Runs the real suite as a child process against a private throwaway stack.
+/// How the suite behaves when the environment fails under it (features/monitoring-and-alerting.feature's first
+/// slice against a private throwaway stack): an unreachable Prometheus makes every scenario BROKEN within seconds,
+/// naming the endpoint, and what a scenario created is removed even then. The verdicts of these checks are
+/// unit-tested (tests/Support.Tests/Rules); their healthy run is the main job.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -22,15 +23,6 @@ public sealed class MonitoringSliceTests
         "A metric pushed to Pushgateway reaches Prometheus and is removed afterwards",
     ];
 
-
-    [Test]
-    public async Task The_slice_passes_against_a_healthy_stack()
-    {
-        using var stack = ThrowawayStack.Start();
-        var results = await SuiteRun.RunByNameAsync(SliceNames, stack.TargetFile);
-        foreach (var name in SliceNames)
-            results.Should().Contain(r => r.Name == name && r.Status == "passed", "scenario '{0}' must pass: {1}", name, string.Join("\n", results));
-    }
 
     [Test]
     public async Task With_Prometheus_stopped_every_scenario_is_broken_within_seconds_naming_the_endpoint()
@@ -58,32 +50,5 @@ public sealed class MonitoringSliceTests
         using var http = new HttpClient();
         var groups = await http.GetStringAsync($"http://127.0.0.1:{stack.PushgatewayPort}/api/v1/metrics");
         groups.Should().NotContain("acceptance_probe_value", "the cleanup stack must delete the pushed group");
-    }
-
-    [Test]
-    public async Task Retention_shorter_than_the_policy_fails_naming_both()
-    {
-        using var stack = ThrowawayStack.Start(retention: "2d");
-        var results = await SuiteRun.RunByNameAsync([SliceNames[2]], stack.TargetFile);
-        var r = results.Should().ContainSingle().Subject;
-        r.Status.Should().Be("failed");
-        r.Message.Should().Contain("retention_min_days is 15").And.Contain("2d");
-    }
-
-    [Test]
-    public async Task A_target_that_is_down_fails_the_scrape_check_naming_it()
-    {
-        using var stack = ThrowawayStack.Start();
-        // Add a scrape job whose target nobody serves, then reload.
-        var config = Path.Combine(stack.Folder, "prometheus.yml");
-        var deadPort = ThrowawayStack.FreePort();
-        File.AppendAllText(config, $"\n  - job_name: missing-exporter\n    static_configs: [{{targets: ['127.0.0.1:{deadPort}']}}]\n");
-        var target = File.ReadAllText(stack.TargetFile).Replace("poll_timeout_seconds: 60", "poll_timeout_seconds: 8");
-        File.WriteAllText(stack.TargetFile, target);
-        Process.Start("kill", $"-HUP {stack.Prometheus!.Id}")!.WaitForExit();
-        var results = await SuiteRun.RunByNameAsync([SliceNames[1]], stack.TargetFile);
-        var scrape = results.Should().ContainSingle(r => r.Name == "Prometheus scrapes all its configured targets successfully").Subject;
-        scrape.Status.Should().Be("failed");
-        scrape.Message.Should().Contain($"missing-exporter/127.0.0.1:{deadPort}");
     }
 }

@@ -48,12 +48,12 @@ public sealed record Verdict(string Rule, string Expected, string Observed, IRea
         get
         {
             var sb = new StringBuilder();
-            sb.Append("rule: ").AppendLine(Rule);
-            sb.Append("expected: ").AppendLine(Expected);
-            sb.Append("observed: ").AppendLine(Observed);
-            if (Convergence is not null) sb.Append("polled: ").AppendLine(Convergence);
-            if (ChecklistDifference is not null) sb.Append("threshold: ").AppendLine(ChecklistDifference);
-            sb.Append("verdict: ").Append(Holds
+            sb.Append("Rule: ").AppendLine(Rule);
+            sb.Append("Expected: ").AppendLine(Expected);
+            sb.Append("Observed: ").AppendLine(Observed);
+            if (Convergence is not null) sb.Append("Polled: ").AppendLine(Convergence);
+            if (ChecklistDifference is not null) sb.Append("Threshold: ").AppendLine(ChecklistDifference);
+            sb.Append("Verdict: ").Append(Holds
                 ? "holds"
                 : (IsRecommendation ? "RECOMMENDATION not met (non-critical, not a requirement): " : "NOT met: ") + string.Join("; ", Shortfalls));
             return sb.ToString();
