@@ -8,6 +8,7 @@ namespace Acceptance.Cli;
 /// <summary>
 /// The suite's command line helper, called by run-tests.sh:
 ///   acceptance check-target FILE                 validate a target file (exit 2 on problems)
+///   acceptance target-schema                     print the reference of every target-file key (markdown)
 ///   acceptance report --results DIR --checklist DIR --out DIR [--attestations FILE] [--strict]
 ///                                                checklist.md, summary.json, not-verified results, exit code
 /// Exit codes: 0 ok, 1 checks failed or broke (or, with --strict, lines not verified), 2 bad input.
@@ -21,6 +22,7 @@ public static class Program
             return args.FirstOrDefault() switch
             {
                 "check-target" when args.Length == 2 => CheckTarget(args[1]),
+                "target-schema" => TargetSchema(),
                 "report" => Report(Options.Parse(args.Skip(1))),
                 _ => Usage(),
             };
@@ -39,7 +41,7 @@ public static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: acceptance check-target FILE | acceptance report --results DIR --checklist DIR --out DIR [--attestations FILE] [--strict] [--run-id ID] [--target FILE]");
+        Console.Error.WriteLine("usage: acceptance check-target FILE | acceptance target-schema | acceptance report --results DIR --checklist DIR --out DIR [--attestations FILE] [--strict] [--run-id ID] [--target FILE]");
         return 2;
     }
 
@@ -59,6 +61,12 @@ public static class Program
             Console.Error.WriteLine(e.Message);
             return 2;
         }
+    }
+
+    private static int TargetSchema()
+    {
+        Console.Write(TargetSchemaDocument.Markdown());
+        return 0;
     }
 
     private static int Report(Options o)

@@ -50,6 +50,6 @@ public sealed class PushgatewaySteps(ScenarioServices services, Checks checks, C
     public async Task ThenPushgatewayReportsHealthy() => checks.Assert(PushgatewayRules.Healthy(await services.Pushgateway.HealthAsync()));
 
     [Then("Prometheus scrapes Pushgateway successfully")]
-    public async Task ThenPrometheusScrapesPushgateway() =>
-        checks.Assert(PrometheusRules.JobsScrapedUp(await services.PrometheusProbe.TargetsAsync(), [services.Target.Pushgateway.ScrapeJob], "services.pushgateway.scrape_job"));
+    public Task ThenPrometheusScrapesPushgateway() => checks.EventuallyAsync("Prometheus scrapes Pushgateway", services.PrometheusProbe.TargetsAsync,
+        t => PrometheusRules.JobsScrapedUp(t, [services.Target.Pushgateway.ScrapeJob], "services.pushgateway.scrape_job"));
 }

@@ -91,7 +91,7 @@ public sealed class OptionsBinder(string file, string folder, List<string> probl
                 list.AddRange(Describe(prop.PropertyType, full, full));
                 continue;
             }
-            list.Add(new OptionKey(full, TypeName(prop.PropertyType, attr), Format(prop.GetValue(instance)), attr.Doc, group));
+            list.Add(new OptionKey(full, TypeName(prop.PropertyType, attr) + (attr.Required ? " (required)" : ""), Format(prop.GetValue(instance)), attr.Doc, group));
         }
         return list;
     }
@@ -138,7 +138,14 @@ public sealed class OptionsBinder(string file, string folder, List<string> probl
     private static IEnumerable<PropertyInfo> OptionProperties(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.GetCustomAttribute<OptionAttribute>() is not null || p.GetCustomAttribute<OptionGroupAttribute>() is not null)
-            .OrderBy(p => p.MetadataToken);
+            .OrderBy(p => Depth(p.DeclaringType)).ThenBy(p => p.MetadataToken);
+
+    private static int Depth(Type? t)
+    {
+        var depth = 0;
+        for (; t is not null; t = t.BaseType) depth++;
+        return depth;
+    }
 
     private static bool IsOptionsClass(Type t) =>
         t.IsClass && t != typeof(string) && t != typeof(SecretReference) && OptionProperties(t).Any();

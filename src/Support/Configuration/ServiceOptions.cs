@@ -17,7 +17,7 @@ public abstract record ServiceOptions
     public virtual IEnumerable<(string Field, SecretReference Secret)> Secrets() => [];
 
     /// <inheritdoc />
-    public override string ToString() => $"{Key} at {Address}";
+    public sealed override string ToString() => $"{Key} at {Address}";
 }
 
 /// <summary>Basic-auth credentials (<c>basic_auth:</c>).</summary>
