@@ -2,6 +2,7 @@ using System.Net;
 using Acceptance.Support.Configuration;
 using Acceptance.Support.Evidence;
 using Acceptance.Support.Outcomes;
+using Acceptance.Support.Transport;
 using DnsClient;
 using DnsClient.Protocol;
 
@@ -34,6 +35,7 @@ public sealed class DnsProbe
 {
     private readonly LookupClient _lookup;
     private readonly EvidenceLog _evidence;
+    private readonly TransportRecorder _recorder;
 
     /// <summary>Creates the probe (not verified when the target declares no DNS).</summary>
     public DnsProbe(TargetEnvironment target, EvidenceLog evidence)
@@ -46,6 +48,7 @@ public sealed class DnsProbe
         Server = dns.Address;
         Domain = dns.Domain.Trim('.');
         _evidence = evidence;
+        _recorder = new TransportRecorder("DNS", evidence, TimeSpan.FromSeconds(8));
         _lookup = new LookupClient(new LookupClientOptions(new IPEndPoint(ip, hp.Port))
         {
             UseCache = false, Timeout = TimeSpan.FromSeconds(3), Retries = 1, ThrowDnsErrors = false, UseTcpFallback = true,
@@ -83,11 +86,11 @@ public sealed class DnsProbe
     {
         try
         {
-            return await _lookup.QueryAsync(name, type, QueryClass.IN, ct);
+            return await _recorder.RecordAsync($"{type} query", $"{name} @ {Server}", token => _lookup.QueryAsync(name, type, QueryClass.IN, token),
+                r => ($"{r.Header.ResponseCode}, {r.Answers.Count} record(s)", string.Join("\n", r.Answers.Select(a => a.ToString()))), ct);
         }
         catch (DnsResponseException e)
         {
-            _evidence.Note($"DNS {type} {name} @ {Server}: {e.Message}");
             throw new EnvironmentProblemException($"DNS {type} query for {name} to {Server}: {e.Message} (is the DNS server running?)", e);
         }
     }

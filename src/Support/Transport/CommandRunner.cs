@@ -1,0 +1,48 @@
+using Acceptance.Support.Evidence;
+using Acceptance.Support.Outcomes;
+using CliWrap;
+using CliWrap.Buffered;
+
+namespace Acceptance.Support.Transport;
+
+/// <summary>One finished command: its line, exit code and output.</summary>
+public sealed record CommandResult(string CommandLine, int ExitCode, string Output, TimeSpan Elapsed)
+{
+    /// <summary>Exit code 0.</summary>
+    public bool Succeeded => ExitCode == 0;
+
+    /// <inheritdoc />
+    public override string ToString() => $"`{CommandLine}` exited {ExitCode} in {Elapsed.TotalSeconds:F1} s:\n{Output.Trim()}";
+}
+
+/// <summary>
+/// Runs a real tool (promtool, amtool, haproxy -c, sslscan, ...) through CliWrap under a deadline, recording the command,
+/// exit code and output as evidence (<see cref="TransportRecorder"/>). A tool that is not installed makes the check NOT
+/// VERIFIED with that reason; a tool that does not finish in time makes it BROKEN.
+/// </summary>
+public sealed class CommandRunner(string tool, EvidenceLog evidence, TimeSpan deadline, string? toolVariable = null)
+{
+    private readonly TransportRecorder _recorder = new(tool, evidence, deadline);
+
+    /// <summary>Path of the tool: $<paramref name="variable"/> when set, else the first <paramref name="name"/> on PATH; null when absent.</summary>
+    public static string? Locate(string name, string? variable = null)
+    {
+        if (variable is not null && Environment.GetEnvironmentVariable(variable) is { Length: > 0 } explicitPath && File.Exists(explicitPath)) return explicitPath;
+        return (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, name)).FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>Runs the tool with <paramref name="args"/>; any exit code is returned.</summary>
+    public async Task<CommandResult> RunAsync(IReadOnlyList<string> args, CancellationToken ct = default)
+    {
+        var path = Locate(tool, toolVariable) ?? throw new NotVerifiedException(
+            $"{tool} is not on PATH{(toolVariable is null ? "" : $" (nor named by ${toolVariable})")}: this check cannot run here.");
+        var line = $"{path} {string.Join(' ', args)}";
+        var started = DateTime.UtcNow;
+        return await _recorder.RecordAsync(string.Join(' ', args.Take(2)), line, async token =>
+        {
+            var run = await Cli.Wrap(path).WithArguments(args).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(token);
+            return new CommandResult(line, run.ExitCode, (run.StandardOutput + run.StandardError).Trim(), DateTime.UtcNow - started);
+        }, r => ($"exit {r.ExitCode}", r.Output), ct);
+    }
+}
