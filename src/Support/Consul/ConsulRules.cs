@@ -31,7 +31,7 @@ public static class ConsulRules
         var shortfalls = checks.Where(c => !c.IsPassing).Select(c => c.ToString()).ToList();
         if (checks.Count == 0) shortfalls.Add("/v1/health/state/any lists no check at all");
         return Verdict.From("no health check in the Consul datacenter is failing", "every check in /v1/health/state/any has Status passing",
-            $"{checks.Count - shortfalls.Count}/{checks.Count} passing", shortfalls);
+            $"{checks.Count(c => c.IsPassing)}/{checks.Count} passing", shortfalls);
     }
 
     /// <summary>Each expected service is in the catalog and every instance has an address and a port.</summary>
