@@ -116,7 +116,8 @@ public sealed class GrafanaProbe(GrafanaClient client, EvidenceLog evidence)
                 if (target.TryGetProperty("hide", out var hide) && hide.ValueKind == JsonValueKind.True) continue;
                 var expr = target.TryGetProperty("expr", out var e) ? e.GetString() ?? "" : "";
                 if (expr.Length == 0) continue;
-                var ds = Resolve(target.TryGetProperty("datasource", out var td) ? td : panelDs, datasources) ?? fallback;
+                var reference = target.TryGetProperty("datasource", out var td) ? td : panelDs;
+                var ds = Resolve(reference, datasources) ?? OfReferencedType(reference, datasources) ?? fallback;
                 var instant = target.TryGetProperty("instant", out var i) && i.ValueKind == JsonValueKind.True &&
                               !(target.TryGetProperty("range", out var r) && r.ValueKind == JsonValueKind.True);
                 yield return new PanelQuery(dashboard, id, title, target.TryGetProperty("refId", out var rid) ? rid.GetString() ?? "A" : "A",
@@ -129,7 +130,8 @@ public sealed class GrafanaProbe(GrafanaClient client, EvidenceLog evidence)
     public async Task<GrafanaUi> UiAsync(CancellationToken ct = default)
     {
         var health = await client.HealthAsync(ct);
-        var database = health.IsSuccess && health.Json().TryGetProperty("database", out var d) ? d.GetString() ?? "" : "";
+        // 503 carries {"database": "failing"}: read it whatever the status, so the evidence says what Grafana said.
+        var database = health.Body.TrimStart().StartsWith('{') && health.Json().TryGetProperty("database", out var d) ? d.GetString() ?? "" : "";
         var ui = await client.Http.SendAsync(HttpMethod.Get, "login", authenticate: false, record: false, ct: ct);
         return new GrafanaUi(health.StatusCode, database, ui.StatusCode);
     }
@@ -151,6 +153,16 @@ public sealed class GrafanaProbe(GrafanaClient client, EvidenceLog evidence)
         JsonValueKind.String when reference.GetString() is { } name && !name.StartsWith('$') => datasources.FirstOrDefault(d => d.Name == name || d.Uid == name),
         _ => null,
     };
+
+    /// <summary>
+    /// A datasource of the type a template reference names ({"type": "prometheus", "uid": "$datasource"}), the default one
+    /// first: Grafana resolves such a variable to a datasource of that type, never to one of another type.
+    /// </summary>
+    private static GrafanaDatasource? OfReferencedType(JsonElement reference, IReadOnlyList<GrafanaDatasource> datasources) =>
+        reference.ValueKind == JsonValueKind.Object && reference.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String &&
+        t.GetString() is { Length: > 0 } type
+            ? datasources.Where(d => d.Type == type).OrderByDescending(d => d.IsDefault).FirstOrDefault()
+            : null;
 
     private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 }
