@@ -63,7 +63,7 @@ public sealed class AlertmanagerRulesTests
         v.Holds.Should().BeFalse();
         v.Shortfalls.Should().Equal("the alert reaches [team-chat], not oncall-pager");
         v.Expected.Should().Be("the route tree (config.original of /api/v2/status) delivers to oncall-pager");
-        v.Sentence.Should().Contain("verdict: NOT met: the alert reaches [team-chat], not oncall-pager");
+        v.Sentence.Should().Contain("Verdict: NOT met: the alert reaches [team-chat], not oncall-pager");
     }
 
     [Test]

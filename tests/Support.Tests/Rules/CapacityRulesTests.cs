@@ -108,7 +108,7 @@ public sealed class CapacityRulesTests
 
         v.Holds.Should().BeTrue(v.Sentence);
         v.ChecklistDifference.Should().Be("thresholds.network_min_mbps is 1000 on this target; the checklist says 25000");
-        v.Sentence.Should().Contain("threshold: thresholds.network_min_mbps is 1000 on this target; the checklist says 25000");
+        v.Sentence.Should().Contain("Threshold: thresholds.network_min_mbps is 1000 on this target; the checklist says 25000");
     }
 
     [Test]

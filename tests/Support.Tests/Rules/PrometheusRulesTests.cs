@@ -52,7 +52,7 @@ public sealed class PrometheusRulesTests
         var v = PrometheusRules.Ready(new Readiness(false, 503, "Service Unavailable\n"));
         v.Holds.Should().BeFalse();
         v.Shortfalls.Should().Equal("Prometheus is not ready (HTTP 503: Service Unavailable)");
-        v.Sentence.Should().Contain("verdict: NOT met: Prometheus is not ready (HTTP 503");
+        v.Sentence.Should().Contain("Verdict: NOT met: Prometheus is not ready (HTTP 503");
     }
 
     [Test]
@@ -62,7 +62,7 @@ public sealed class PrometheusRulesTests
 
         v.Holds.Should().BeTrue();
         v.Observed.Should().Be("2/2 up");
-        v.Sentence.Should().EndWith("verdict: holds");
+        v.Sentence.Should().EndWith("Verdict: holds");
     }
 
     [Test]

@@ -45,7 +45,7 @@ public sealed class ServerClusterRulesTests
         v.IsTerminal.Should().BeFalse();
         v.Rule.Should().Be("Consul: one leader that every server agrees on");
         v.Observed.Should().Contain($"leader '{L}'").And.Contain("c1 10.0.0.1:8300 (leader)");
-        v.Sentence.Should().EndWith("verdict: holds");
+        v.Sentence.Should().EndWith("Verdict: holds");
     }
 
     [Test]
@@ -57,7 +57,7 @@ public sealed class ServerClusterRulesTests
         v.Holds.Should().BeFalse();
         v.IsTerminal.Should().BeTrue("the product itself answers that there is no leader; waiting does not help a poll");
         v.Shortfalls.Should().Equal("/v1/status/leader is empty: no leader elected");
-        v.Sentence.Should().Contain("verdict: NOT met: /v1/status/leader is empty: no leader elected");
+        v.Sentence.Should().Contain("Verdict: NOT met: /v1/status/leader is empty: no leader elected");
     }
 
     [Test]
@@ -158,7 +158,7 @@ public sealed class ServerClusterRulesTests
 
         v.Holds.Should().BeFalse();
         v.Shortfalls.Should().Equal($"Consul has {count} raft peers, fewer than expect.consul_servers (3)");
-        v.Sentence.Should().Contain("verdict: NOT met: ");
+        v.Sentence.Should().Contain("Verdict: NOT met: ");
     }
 
     [Test]
@@ -171,7 +171,7 @@ public sealed class ServerClusterRulesTests
 
         nomad.Holds.Should().BeTrue();
         nomad.ChecklistDifference.Should().Be("expect.nomad_servers is 1 on this target; the checklist says 3");
-        nomad.Sentence.Should().Contain("threshold: expect.nomad_servers is 1 on this target; the checklist says 3");
+        nomad.Sentence.Should().Contain("Threshold: expect.nomad_servers is 1 on this target; the checklist says 3");
         consul.ChecklistDifference.Should().BeNull("expect.consul_servers is still the checklist's 3");
     }
 
@@ -183,7 +183,7 @@ public sealed class ServerClusterRulesTests
         v.Holds.Should().BeTrue();
         v.IsRecommendation.Should().BeTrue();
         v.ChecklistDifference.Should().BeNull();
-        v.Sentence.Should().EndWith("verdict: holds");
+        v.Sentence.Should().EndWith("Verdict: holds");
     }
 
     [Test]
@@ -194,7 +194,7 @@ public sealed class ServerClusterRulesTests
         v.Holds.Should().BeFalse();
         v.IsRecommendation.Should().BeTrue();
         v.Shortfalls.Should().Equal("the checklist recommends 5 Consul servers, Consul has 3");
-        v.Sentence.Should().Contain("verdict: RECOMMENDATION not met (non-critical, not a requirement): the checklist recommends 5 Consul servers, Consul has 3");
+        v.Sentence.Should().Contain("Verdict: RECOMMENDATION not met (non-critical, not a requirement): the checklist recommends 5 Consul servers, Consul has 3");
     }
 
     [Test]
