@@ -22,8 +22,8 @@ public static class CapacityRules
         foreach (var n in nodes)
         {
             if (n.CpuCores < min.CpuCores) shortfalls.Add($"{n.Name}: {n.CpuCores} CPU cores < {min.CpuCores}");
-            if (n.MemoryGb < min.MemoryGb) shortfalls.Add($"{n.Name}: {n.MemoryGb:F1} GiB memory < {Num(min.MemoryGb)} GiB");
-            if (n.DiskGb < min.DiskGb) shortfalls.Add($"{n.Name}: {n.DiskGb:F1} GiB disk < {Num(min.DiskGb)} GiB");
+            if (n.MemoryGb < min.MemoryGb) shortfalls.Add($"{n.Name}: {Below(n.MemoryGb, min.MemoryGb)} GiB memory < {Num(min.MemoryGb)} GiB");
+            if (n.DiskGb < min.DiskGb) shortfalls.Add($"{n.Name}: {Below(n.DiskGb, min.DiskGb)} GiB disk < {Num(min.DiskGb)} GiB");
         }
         var differences = new[] { nameof(Capacity.NodeMinimums.CpuCores), nameof(Capacity.NodeMinimums.MemoryGb), nameof(Capacity.NodeMinimums.DiskGb) }
             .Select(p => OptionsBinder.ChecklistDifference(min, p, "expect.node_minimums")).OfType<string>().ToList();
@@ -92,4 +92,11 @@ public static class CapacityRules
         string.Join("; ", nodes.Select(n => $"{n.StatusLine} volumes [{string.Join(", ", n.HostVolumes)}]"));
 
     private static string Num(double d) => d.ToString("0.##", CultureInfo.InvariantCulture);
+
+    /// <summary>A value below its minimum, with enough digits that it never reads as the minimum itself ("63.999", not "64.0").</summary>
+    private static string Below(double value, double minimum)
+    {
+        var text = value.ToString("F1", CultureInfo.InvariantCulture);
+        return double.Parse(text, CultureInfo.InvariantCulture) < minimum ? text : value.ToString("0.######", CultureInfo.InvariantCulture);
+    }
 }

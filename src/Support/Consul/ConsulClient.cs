@@ -68,23 +68,12 @@ public sealed class ConsulClient : IDisposable, IServerClusterClient
         (await _http.GetOkAsync(Paths.Peers, ct)).Json<List<string>>() ?? [];
 
     /// <summary>The raft configuration; null with the exchange when Consul cannot answer it (no leader: 500).</summary>
-    public async Task<(IReadOnlyList<RaftServer>? Servers, HttpExchange Exchange)> RaftConfigurationAsync(CancellationToken ct = default)
-    {
-        var x = await GetAsync(Paths.RaftConfiguration, ct);
-        if (x.StatusCode is 401 or 403) throw new ServiceResponseException(x);
-        if (!x.IsSuccess) return (null, x);
-        var servers = x.Json().GetProperty("Servers").EnumerateArray().Select(s => new RaftServer(
-            Json.Str(s, "ID"), Json.Str(s, "Node"), Json.Str(s, "Address"), Json.Bool(s, "Leader"), Json.Bool(s, "Voter"))).ToList();
-        return (servers, x);
-    }
+    public async Task<(IReadOnlyList<RaftServer>? Servers, HttpExchange Exchange)> RaftConfigurationAsync(CancellationToken ct = default) =>
+        Autopilot.ParseRaft(await GetAsync(Paths.RaftConfiguration, ct));
 
     /// <summary>Autopilot's view (200 healthy or 429 unhealthy both carry the body).</summary>
-    public async Task<AutopilotHealth> AutopilotHealthAsync(CancellationToken ct = default)
-    {
-        var x = await GetAsync(Paths.AutopilotHealth, ct);
-        if (x.StatusCode is not (200 or 429)) throw new ServiceResponseException(x);
-        return Autopilot.Parse("Consul", x);
-    }
+    public async Task<AutopilotHealth> AutopilotHealthAsync(CancellationToken ct = default) =>
+        Autopilot.Parse("Consul", await GetAsync(Paths.AutopilotHealth, ct));
 
     /// <summary>The LAN members this agent sees (Status is serf's number: 1 alive).</summary>
     public async Task<IReadOnlyList<ClusterMember>> MembersAsync(CancellationToken ct = default)
@@ -150,7 +139,9 @@ public sealed class ConsulClient : IDisposable, IServerClusterClient
             return new TokenFacts("Consul", x.StatusCode, false, "", "", [], false, HttpExchange.Truncate(x.Body.Trim(), 200));
         var j = x.Json();
         var policies = j.TryGetProperty("Policies", out var p) && p.ValueKind == JsonValueKind.Array ? p.EnumerateArray().ToList() : [];
-        var management = policies.Any(e => Json.Str(e, "Name") == "global-management" || Json.Str(e, "ID") == GlobalManagementPolicyId);
+        // global-management by name or by its fixed id, or a legacy (pre-1.4) management token.
+        var management = policies.Any(e => Json.Str(e, "Name") == "global-management" || Json.Str(e, "ID") == GlobalManagementPolicyId)
+                         || Json.Str(j, "Type") == "management";
         return new TokenFacts("Consul", x.StatusCode, true, Json.Str(j, "AccessorID"), Json.Str(j, "Description"),
             policies.Select(e => Json.Str(e, "Name")).ToList(), management, "");
     }

@@ -83,23 +83,12 @@ public sealed class NomadClient : IDisposable, IServerClusterClient
     }
 
     /// <summary>The raft configuration; null with the exchange when Nomad cannot answer it (no leader: 500).</summary>
-    public async Task<(IReadOnlyList<RaftServer>? Servers, HttpExchange Exchange)> RaftConfigurationAsync(CancellationToken ct = default)
-    {
-        var x = await GetAsync(Paths.RaftConfiguration, ct);
-        if (x.StatusCode is 401 or 403) throw new ServiceResponseException(x);
-        if (!x.IsSuccess) return (null, x);
-        var servers = x.Json().GetProperty("Servers").EnumerateArray().Select(s => new RaftServer(
-            Json.Str(s, "ID"), Json.Str(s, "Node"), Json.Str(s, "Address"), Json.Bool(s, "Leader"), Json.Bool(s, "Voter"))).ToList();
-        return (servers, x);
-    }
+    public async Task<(IReadOnlyList<RaftServer>? Servers, HttpExchange Exchange)> RaftConfigurationAsync(CancellationToken ct = default) =>
+        Autopilot.ParseRaft(await GetAsync(Paths.RaftConfiguration, ct));
 
     /// <summary>Autopilot's view (200 healthy or 429 unhealthy both carry the body).</summary>
-    public async Task<AutopilotHealth> AutopilotHealthAsync(CancellationToken ct = default)
-    {
-        var x = await GetAsync(Paths.AutopilotHealth, ct);
-        if (x.StatusCode is not (200 or 429)) throw new ServiceResponseException(x);
-        return Autopilot.Parse("Nomad", x);
-    }
+    public async Task<AutopilotHealth> AutopilotHealthAsync(CancellationToken ct = default) =>
+        Autopilot.Parse("Nomad", await GetAsync(Paths.AutopilotHealth, ct));
 
     /// <summary>Server members (/v1/agent/members is an object with Members[]; Status is a string).</summary>
     public async Task<IReadOnlyList<ClusterMember>> MembersAsync(CancellationToken ct = default)

@@ -46,7 +46,8 @@ public sealed record NomadNode(string Id, string Name, string Status, string Sta
         $"{Name}: {Status}, {SchedulingEligibility}{(Drain ? ", draining" : "")}{(StatusDescription.Length > 0 ? $" ({StatusDescription})" : "")}";
 
     /// <summary>Capacity line.</summary>
-    public string CapacityLine => $"{Name}: {CpuCores} cores, {MemoryGb:F1} GiB memory, {DiskGb:F1} GiB disk, network {NetworkSpeedMbits} Mbit/s";
+    public string CapacityLine => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{Name}: {CpuCores} cores, {MemoryGb:F1} GiB memory, {DiskGb:F1} GiB disk, network {NetworkSpeedMbits} Mbit/s");
 
     /// <inheritdoc />
     public override string ToString() => $"{StatusLine}; {CapacityLine}; segment {Segment ?? "(none)"}; volumes [{string.Join(", ", HostVolumes)}]";

@@ -1,4 +1,5 @@
 using Acceptance.Support.Checks;
+using Acceptance.Support.Transport;
 
 namespace Acceptance.Support.Promtool;
 
@@ -6,6 +7,6 @@ namespace Acceptance.Support.Promtool;
 public static class PromtoolRules
 {
     /// <summary>promtool exited 0.</summary>
-    public static Verdict Accepts(PromtoolResult result, string what) => Verdict.When(result.Succeeded, $"promtool {what}",
+    public static Verdict Accepts(CommandResult result, string what) => Verdict.When(result.Succeeded, $"promtool {what}",
         "exit code 0", result.ToString(), $"promtool exited {result.ExitCode}");
 }

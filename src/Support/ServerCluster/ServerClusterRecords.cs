@@ -32,12 +32,26 @@ public sealed record AutopilotHealth(string System, bool Healthy, int FailureTol
         string.Join("; ", Servers);
 }
 
-/// <summary>Parses autopilot health answers (same shape in Consul and Nomad).</summary>
+/// <summary>Reads the raft and autopilot answers, which Consul and Nomad give in the same shape.</summary>
 public static class Autopilot
 {
-    /// <summary>Parses /v1/operator/autopilot/health.</summary>
+    /// <summary>
+    /// /v1/operator/raft/configuration: the servers, or null with the exchange when the product cannot answer it (no leader:
+    /// 500); a refused token (401/403) is an environment problem.
+    /// </summary>
+    public static (IReadOnlyList<RaftServer>? Servers, HttpExchange Exchange) ParseRaft(HttpExchange x)
+    {
+        if (x.StatusCode is 401 or 403) throw new ServiceResponseException(x);
+        if (!x.IsSuccess) return (null, x);
+        var servers = x.Json().GetProperty("Servers").EnumerateArray().Select(s => new RaftServer(
+            Json.Str(s, "ID"), Json.Str(s, "Node"), Json.Str(s, "Address"), Json.Bool(s, "Leader"), Json.Bool(s, "Voter"))).ToList();
+        return (servers, x);
+    }
+
+    /// <summary>/v1/operator/autopilot/health: 200 healthy or 429 unhealthy both carry the body; anything else is an environment problem.</summary>
     public static AutopilotHealth Parse(string system, HttpExchange x)
     {
+        if (x.StatusCode is not (200 or 429)) throw new ServiceResponseException(x);
         var j = x.Json();
         var servers = j.TryGetProperty("Servers", out var s) && s.ValueKind == JsonValueKind.Array
             ? s.EnumerateArray().Select(e => new AutopilotServer(Json.Str(e, "ID"), Json.Str(e, "Name"), Json.Str(e, "Address"),

@@ -333,4 +333,13 @@ public sealed class CapacityRulesTests
 
         CapacityRules.StorageAccessible(nodes, ["pgdata"]).Shortfalls.Should().Equal("nomad-4: reports no free storage (unique.storage.bytesfree)");
     }
+
+    [Test]
+    public void A_node_just_under_a_minimum_never_reads_as_meeting_it()
+    {
+        var node = Node("w3") with { MemoryMb = 64 * 1024 - 1 };
+        var v = CapacityRules.NodeMinimums([node], new NodeMinimums());
+        v.Holds.Should().BeFalse();
+        v.Shortfalls.Should().ContainSingle().Which.Should().Be("w3: 63.999023 GiB memory < 64 GiB");
+    }
 }

@@ -1,5 +1,6 @@
 using Acceptance.Support.Evidence;
 using Acceptance.Support.Promtool;
+using Acceptance.Support.Transport;
 using FluentAssertions;
 using NUnit.Framework;
 
@@ -16,7 +17,7 @@ public sealed class PromtoolRulesTests
     [Test]
     public void Accepts_holds_on_exit_code_0()
     {
-        var v = PromtoolRules.Accepts(new PromtoolResult("promtool check rules rules.yml", 0, "Checking rules.yml\n  SUCCESS: 2 rules found\n",
+        var v = PromtoolRules.Accepts(new CommandResult("promtool check rules rules.yml", 0, "Checking rules.yml\n  SUCCESS: 2 rules found\n",
             TimeSpan.FromMilliseconds(80)), "check rules");
 
         v.Holds.Should().BeTrue();
@@ -27,7 +28,7 @@ public sealed class PromtoolRulesTests
     [Test]
     public void Accepts_names_the_exit_code_and_keeps_the_output_as_observed()
     {
-        var v = PromtoolRules.Accepts(new PromtoolResult("promtool test rules tests.yml", 1,
+        var v = PromtoolRules.Accepts(new CommandResult("promtool test rules tests.yml", 1,
             "Unit Testing:  tests.yml\n  FAILED:\n    alertname: InstanceDown, time: 5m,\n        exp:[...]\n", TimeSpan.FromSeconds(1)), "test rules");
 
         v.Holds.Should().BeFalse();

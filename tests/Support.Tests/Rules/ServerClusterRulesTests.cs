@@ -615,6 +615,18 @@ public sealed class ServerClusterRulesTests
     }
 
     [Test]
+    public async Task Consul_legacy_management_token_is_not_least_privilege()
+    {
+        var token = SharedFixtures.Json("consul/acl-token-self.json");
+        token["Policies"] = new System.Text.Json.Nodes.JsonArray();
+        token["Type"] = "management";
+        await using var server = new FixtureServer().On("/v1/acl/token/self", token.ToJsonString());
+        using var client = Consul(server);
+
+        ServerClusterRules.TokenLeastPrivilege(await client.TokenAsync(), "consul", false).Holds.Should().BeFalse();
+    }
+
+    [Test]
     public async Task Consul_refused_token_403_acl_not_found_is_terminal()
     {
         await using var server = new FixtureServer().On("/v1/acl/token/self", "ACL not found", 403, contentType: "text/plain");
