@@ -1,3 +1,4 @@
+using Acceptance.TestSupport;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -13,8 +14,8 @@ public sealed class ThrowawayStack : IDisposable
     private readonly List<Process> _processes = [];
 
     public string Folder { get; } = Path.Combine(Path.GetTempPath(), "stack-" + Guid.NewGuid().ToString("N")[..8]);
-    public int PrometheusPort { get; } = FreePort();
-    public int PushgatewayPort { get; } = FreePort();
+    public int PrometheusPort { get; } = Ports.Free();
+    public int PushgatewayPort { get; } = Ports.Free();
     public string TargetFile => Path.Combine(Folder, "target.yaml");
     public Process? Prometheus { get; private set; }
 
@@ -82,14 +83,6 @@ public sealed class ThrowawayStack : IDisposable
         throw new TimeoutException($"{url} not ready within 60 s");
     }
 
-    public static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
 
     public void Dispose()
     {

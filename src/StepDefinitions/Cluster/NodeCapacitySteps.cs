@@ -28,5 +28,5 @@ public sealed class NodeCapacitySteps(ScenarioServices services, Checks checks)
         checks.Assert(CapacityRules.StorageAccessible(await services.NomadProbe.NodesAsync(), HostVolumes));
 
     private IReadOnlyList<string> HostVolumes =>
-        services.Target.RequireExpected(services.Target.Expect.HostVolumes, "host_volumes", "the Nomad host volumes the services need for persistent storage");
+        services.Target.RequireListed(services.Target.Expect.HostVolumes, "expect.host_volumes", "the Nomad host volumes the services need for persistent storage");
 }

@@ -26,5 +26,5 @@ public sealed class ServiceDiscoverySteps(ScenarioServices services, Checks chec
     public async Task ThenDnsMatchesCatalog() =>
         checks.Assert(DiscoveryRules.DnsMatchesCatalog(await services.Dns.ResolveServicesAsync(Expected), await services.ConsulProbe.CatalogAsync(Expected)));
 
-    private IReadOnlyList<string> Expected => services.Target.RequireExpected(services.Target.Expect.Services, "services");
+    private IReadOnlyList<string> Expected => services.Target.RequireListed(services.Target.Expect.Services, "expect.services");
 }

@@ -108,9 +108,8 @@ public sealed class ScenarioServices(EvidenceLog evidence) : IDisposable
     /// The receiver the target expects for a severity (services.alertmanager.&lt;severity&gt;_receiver); not verified
     /// when the target does not say.
     /// </summary>
-    public string ExpectedReceiver(string severity) => Target.Alertmanager.ReceiverFor(severity)
-        ?? throw new Acceptance.Support.Outcomes.NotVerifiedException(
-            $"The target file {Target.SourceFile} does not name the receiver for severity={severity} (services.alertmanager.{severity}_receiver): routing cannot be judged.");
+    public string ExpectedReceiver(string severity) => Target.RequireSetting(Target.Alertmanager.ReceiverFor(severity),
+        $"services.alertmanager.{severity}_receiver", $"the receiver for severity={severity} is not named, so routing cannot be judged");
 
     private T Own<T>(T item) where T : IDisposable
     {

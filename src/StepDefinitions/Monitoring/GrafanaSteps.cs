@@ -32,5 +32,5 @@ public sealed class GrafanaSteps(ScenarioServices services, Checks checks)
         checks.Assert(GrafanaRules.PanelsHaveData(await services.GrafanaProbe.PanelDataAsync(await services.Grafana.DashboardsAsync(), PanelRange), PanelRange));
 
     private Task<DashboardPresence> ExpectedDashboardsAsync() =>
-        services.GrafanaProbe.DashboardsAsync(services.Target.RequireExpected(services.Target.Expect.Dashboards, "dashboards"));
+        services.GrafanaProbe.DashboardsAsync(services.Target.RequireListed(services.Target.Expect.Dashboards, "expect.dashboards"));
 }

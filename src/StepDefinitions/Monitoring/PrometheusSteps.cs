@@ -1,5 +1,4 @@
 using Acceptance.StepDefinitions.Infrastructure;
-using Acceptance.Support.Outcomes;
 using Acceptance.Support.Prometheus;
 using Acceptance.Support.Promtool;
 using Reqnroll;
@@ -24,8 +23,11 @@ public sealed class PrometheusSteps(ScenarioServices services, Checks checks)
     public async Task ThenPrometheusLoadedItsConfiguration() => checks.Assert(PrometheusRules.ConfigLoaded(await services.PrometheusProbe.ConfigStatusAsync()));
 
     [Then("Prometheus has an active target for every scrape job the target expects")]
-    public Task ThenEveryExpectedScrapeJobIsPresent() => checks.EventuallyAsync("every expected scrape job has an active target",
-        services.PrometheusProbe.TargetsAsync, t => PrometheusRules.ExpectedJobsPresent(t, services.Target.RequireExpected(services.Target.Expect.ScrapeJobs, "scrape_jobs")));
+    public Task ThenEveryExpectedScrapeJobIsPresent()
+    {
+        var jobs = services.Target.RequireListed(services.Target.Expect.ScrapeJobs, "expect.scrape_jobs");
+        return checks.EventuallyAsync("every expected scrape job has an active target", services.PrometheusProbe.TargetsAsync, t => PrometheusRules.ExpectedJobsPresent(t, jobs));
+    }
 
     [Then("every Prometheus rule is healthy")]
     public async Task ThenEveryRuleIsHealthy() => checks.Assert(PrometheusRules.RulesHealthy(await services.PrometheusProbe.RulesAsync()));
@@ -47,6 +49,6 @@ public sealed class PrometheusSteps(ScenarioServices services, Checks checks)
     [Then("Prometheus collects network metrics from the nodes")]
     public async Task ThenPrometheusCollectsNetworkMetrics() => checks.Assert(PrometheusRules.NetworkMetricsCollected(await services.PrometheusProbe.NetworkSeriesAsync()));
 
-    private IReadOnlyList<string> RuleFiles(IReadOnlyList<string> files, string key) => files.Count > 0 ? files
-        : throw new NotVerifiedException($"The target file {services.Target.SourceFile} lists no services.prometheus.{key}: nothing to give promtool.");
+    private IReadOnlyList<string> RuleFiles(IReadOnlyList<string> files, string key) =>
+        services.Target.RequireListed(files, $"services.prometheus.{key}", "nothing to give promtool");
 }

@@ -50,14 +50,21 @@ public sealed record TargetEnvironment
     /// </summary>
     public T Require<T>(string key) where T : ServiceOptions =>
         Services.GetValueOrDefault(key) as T
-        ?? throw new NotVerifiedException($"The target file {SourceFile} declares no {ServiceCatalog.DisplayName(key)} (services.{key}).");
+        ?? throw new NotVerifiedException($"The target file {SourceFile} declares no {ServiceCatalog.DisplayName(key)} (services.{key}): this line cannot be verified on this target.");
 
     /// <summary>
-    /// A list of expect.&lt;key&gt;, or <see cref="NotVerifiedException"/> when the target lists nothing there: the one
-    /// place that decides "expectation missing".
+    /// A list the target file sets at <paramref name="key"/> (e.g. "expect.services"), or <see cref="NotVerifiedException"/>
+    /// when it lists nothing there: with <see cref="Require{T}"/> and <see cref="RequireSetting"/>, the one place that decides
+    /// "the target does not say".
     /// </summary>
-    public IReadOnlyList<string> RequireExpected(IReadOnlyList<string> list, string key, string why = "") =>
-        list.Count > 0 ? list : throw new NotVerifiedException($"The target file {SourceFile} lists no expect.{key}{(why.Length > 0 ? $" ({why})" : "")}.");
+    public IReadOnlyList<string> RequireListed(IReadOnlyList<string> list, string key, string why = "") =>
+        list.Count > 0 ? list : throw new NotVerifiedException($"The target file {SourceFile} lists no {key}{Because(why)}.");
+
+    /// <summary>A setting the target file sets at <paramref name="key"/>, or <see cref="NotVerifiedException"/> when it does not.</summary>
+    public string RequireSetting(string? value, string key, string why = "") =>
+        value is { Length: > 0 } ? value : throw new NotVerifiedException($"The target file {SourceFile} does not set {key}{Because(why)}.");
+
+    private static string Because(string why) => why.Length > 0 ? $": {why}" : "";
 
     /// <summary>services.consul.</summary>
     public ConsulOptions Consul => Require<ConsulOptions>("consul");
@@ -193,6 +200,7 @@ public static class ServiceCatalog
     public static string DisplayName(string key) => key switch
     {
         "load_balancer" => "load balancer",
+        "loki" => "log aggregation endpoint (a Loki query API)",
         "dns" => "DNS server",
         "ssh" => "SSH bastion",
         _ => char.ToUpperInvariant(key[0]) + key[1..],

@@ -33,9 +33,7 @@ public sealed class LokiClient : IDisposable
     /// <summary>Creates the client, or throws NotVerifiedException when the target declares no log endpoint.</summary>
     public LokiClient(TargetEnvironment target, EvidenceLog evidence)
     {
-        var endpoint = target.Services.GetValueOrDefault("loki") as LokiOptions ?? throw new NotVerifiedException(
-            $"The target file {target.SourceFile} declares no log aggregation endpoint (services.loki with a Loki query API): " +
-            "log aggregation cannot be verified on this target.");
+        var endpoint = target.Loki;
         _query = endpoint.Query;
         _http = new ServiceHttp("Loki", endpoint, target.CaFile, evidence,
             endpoint.Token is not null ? Credentials.Bearer(endpoint) : Credentials.Basic(endpoint));

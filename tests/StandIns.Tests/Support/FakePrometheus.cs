@@ -1,3 +1,4 @@
+using Acceptance.TestSupport;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -18,7 +19,7 @@ public sealed class FakePrometheus : IAsyncDisposable
 
     public static async Task<FakePrometheus> StartAsync(string user, string password)
     {
-        var f = new FakePrometheus { Port = StandInUnderTest.FreePort() };
+        var f = new FakePrometheus { Port = Ports.Free() };
         var b = WebApplication.CreateSlimBuilder();
         b.Logging.ClearProviders();
         b.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, f.Port));

@@ -1,3 +1,4 @@
+using Acceptance.TestSupport;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -17,14 +18,6 @@ public sealed class StandInUnderTest : IAsyncDisposable
     public required HttpClient Client { get; init; }
     private WebApplication? _app;
 
-    public static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
 
     /// <param name="ports">ports.env overrides (e.g. PROMETHEUS_PORT of a throwaway listener); every other sandbox service gets a closed port.</param>
     public static async Task<StandInUnderTest> StartAsync(string service, IDictionary<string, int>? ports = null,
@@ -36,9 +29,9 @@ public sealed class StandInUnderTest : IAsyncDisposable
         prepareState?.Invoke(state);
         var values = new Dictionary<string, int>
         {
-            ["PROMETHEUS_PORT"] = FreePort(), ["PUSHGATEWAY_PORT"] = FreePort(), ["ALERTMANAGER_PORT"] = FreePort(),
-            ["NODE_EXPORTER_PORT"] = FreePort(), ["HAPROXY_HTTPS_PORT"] = FreePort(), ["GRAFANA_PORT"] = FreePort(),
-            ["NOMAD_PORT"] = FreePort(), ["CONSUL_PORT"] = FreePort(), ["DNS_PORT"] = 18600,
+            ["PROMETHEUS_PORT"] = Ports.Free(), ["PUSHGATEWAY_PORT"] = Ports.Free(), ["ALERTMANAGER_PORT"] = Ports.Free(),
+            ["NODE_EXPORTER_PORT"] = Ports.Free(), ["HAPROXY_HTTPS_PORT"] = Ports.Free(), ["GRAFANA_PORT"] = Ports.Free(),
+            ["NOMAD_PORT"] = Ports.Free(), ["CONSUL_PORT"] = Ports.Free(), ["DNS_PORT"] = 18600,
         };
         foreach (var (k, v) in ports ?? new Dictionary<string, int>()) values[k] = v;
         var port = values[service.ToUpperInvariant() + "_PORT"];

@@ -1,3 +1,4 @@
+using Acceptance.TestSupport;
 using System.Diagnostics;
 using System.Text;
 using Acceptance.Support.Configuration;
@@ -94,7 +95,7 @@ public sealed class ServiceHttpTests
     [Test]
     public async Task Connection_refused_is_an_environment_problem_naming_system_and_url_within_seconds()
     {
-        var port = TinyServer.FreePort();
+        var port = Ports.Free();
         var evidence = new EvidenceLog();
         using var http = new ServiceHttp("Nomad", Endpoint($"http://127.0.0.1:{port}"), null, evidence);
         var sw = Stopwatch.StartNew();

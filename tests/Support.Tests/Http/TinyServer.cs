@@ -1,3 +1,4 @@
+using Acceptance.TestSupport;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Security;
@@ -108,15 +109,6 @@ internal sealed class TinyServer : IAsyncDisposable
         return Encoding.ASCII.GetString(buffer, 0, total);
     }
 
-    /// <summary>A loopback port nobody listens on (bound, read, released).</summary>
-    public static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
 
     public async ValueTask DisposeAsync()
     {

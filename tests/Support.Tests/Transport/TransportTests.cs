@@ -1,3 +1,4 @@
+using Acceptance.TestSupport;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -33,7 +34,7 @@ public sealed class TransportTests
     [Test]
     public async Task A_refused_connection_is_one_environment_problem_naming_system_operation_and_target()
     {
-        var port = FreePort();
+        var port = Ports.Free();
         var log = new EvidenceLog();
         var act = () => new TransportRecorder("TLS", log).RecordAsync("handshake", $"127.0.0.1:{port}", async ct =>
         {
@@ -101,12 +102,4 @@ public sealed class TransportTests
         Attachments(log).Should().Contain($"TLS handshake 127.0.0.1:{server.Port}").And.Contain("CN=support-tests-ca");
     }
 
-    private static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        var p = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return p;
-    }
 }
