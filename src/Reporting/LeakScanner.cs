@@ -1,5 +1,6 @@
 using System.Text;
 using Acceptance.Support.Configuration;
+using Acceptance.Support.Evidence;
 
 namespace Acceptance.Reporting;
 
@@ -12,8 +13,8 @@ public sealed record SecretLeak(string File, string Secret)
 
 /// <summary>
 /// The last line of defence: reads back every file of the evidence (results, attachments,
-/// checklist.md) and looks for the value, and the base64 form, of every secret the target file
-/// references. Redaction happens when evidence is written; this proves it held.
+/// checklist.md) and looks for every secret the target file references, in every form the suite sends it
+/// (as is, base64, URL-encoded, JSON-escaped, and the Basic authorization of user:password). Redaction happens when evidence is written; this proves it held.
 /// </summary>
 public static class LeakScanner
 {
@@ -24,9 +25,12 @@ public static class LeakScanner
         foreach (var reference in target.SecretReferences())
         {
             if (reference.TryResolve(out _) is not { Length: >= 4 } value) continue;
-            secrets.Add((reference.ToString(), value));
-            secrets.Add((reference + " (base64)", Convert.ToBase64String(Encoding.UTF8.GetBytes(value))));
+            secrets.AddRange(SecretRegistry.Forms(value).Select((form, i) => (i == 0 ? reference.ToString() : $"{reference} (encoded)", form)));
         }
+        // The Authorization: Basic form the suite itself sends.
+        foreach (var endpoint in target.Services.Values.OfType<ServiceEndpoint>())
+            if (endpoint.Username is { } user && endpoint.Password?.TryResolve(out _) is { } password)
+                secrets.Add(($"{endpoint.Password} (Basic authorization of {user})", SecretRegistry.BasicForm(user, password)));
         var leaks = new List<SecretLeak>();
         if (secrets.Count == 0) return leaks;
         var files = folders.Where(Directory.Exists)

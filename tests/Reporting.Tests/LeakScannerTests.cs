@@ -28,4 +28,20 @@ public sealed class LeakScannerTests
         leaks.Should().OnlyContain(l => l.Secret.StartsWith($"file:{secretFile}"));
         leaks.Select(l => Path.GetFileName(l.File)).Should().BeEquivalentTo(["x-attachment.txt", "y-attachment.txt"]);
     }
+
+    [Test]
+    public void The_basic_authorization_form_of_a_target_credential_is_found()
+    {
+        using var dir = new TempDir("leaks");
+        var password = "pw-" + Guid.NewGuid().ToString("N");
+        var target = TargetFileLoader.Load(dir.File("target.yaml",
+            $"name: t\nenvironment: test\nservices:\n  prometheus:\n    address: http://127.0.0.1:1\n    basic_auth: {{ username: scraper, password: {{ file: {dir.File("pw", password)} }} }}\n"),
+            new Dictionary<string, string?>());
+        var results = Path.Combine(dir.Path, "results");
+        Directory.CreateDirectory(results);
+        File.WriteAllText(Path.Combine(results, "echo-attachment.txt"),
+            "Authorization seen by the server: Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"scraper:{password}")));
+
+        LeakScanner.Scan(target, results).Should().ContainSingle().Which.Secret.Should().Contain("Basic authorization of scraper");
+    }
 }

@@ -15,16 +15,40 @@ public static partial class SecretRegistry
 
     private static readonly ConcurrentDictionary<string, byte> Values = new();
 
-    /// <summary>Registers a secret value (values shorter than 4 characters are ignored: too many false hits).</summary>
+    /// <summary>Registers a secret value and every form the suite itself may send or see it in (values shorter than 4 characters are ignored: too many false hits).</summary>
     public static void Register(string? value)
     {
-        if (string.IsNullOrWhiteSpace(value) || value.Length < 4) return;
-        Values.TryAdd(value, 0);
-        var trimmed = value.Trim();
-        if (trimmed != value && trimmed.Length >= 4) Values.TryAdd(trimmed, 0);
-        // Basic auth and base64 forms of the secret are secrets too.
-        Values.TryAdd(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(trimmed)), 0);
+        foreach (var form in Forms(value)) Values.TryAdd(form, 0);
     }
+
+    /// <summary>Registers basic-auth credentials: the password's forms and the header's base64 of "user:password".</summary>
+    public static void RegisterBasic(string user, string password)
+    {
+        Register(password);
+        Register(BasicForm(user, password));
+    }
+
+    /// <summary>
+    /// The forms a secret travels in: as is, trimmed, base64, URL-encoded and JSON-escaped (each only when it differs and is
+    /// at least 4 characters long).
+    /// </summary>
+    public static IReadOnlyList<string> Forms(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Length < 4) return [];
+        var trimmed = value.Trim();
+        var forms = new[]
+        {
+            value, trimmed,
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(trimmed)),
+            Uri.EscapeDataString(trimmed),
+            System.Text.Json.JsonSerializer.Serialize(trimmed)[1..^1],
+        };
+        return forms.Where(f => f.Length >= 4).Distinct().ToList();
+    }
+
+    /// <summary>The base64 of "user:password" that an Authorization: Basic header carries.</summary>
+    public static string BasicForm(string user, string password) =>
+        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{user}:{password}"));
 
     /// <summary>Number of registered values (for tests).</summary>
     public static int Count => Values.Count;

@@ -239,7 +239,10 @@ public static class Credentials
     public static Action<HttpRequestMessage> Basic(ServiceEndpoint endpoint) => request =>
     {
         if (endpoint.Username is { } user && endpoint.Password?.Resolve() is { } password)
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
-                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+        {
+            // The header's base64 of user:password is a secret too: an echo of it in a body must be redacted.
+            SecretRegistry.RegisterBasic(user, password);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", SecretRegistry.BasicForm(user, password));
+        }
     };
 }

@@ -167,4 +167,36 @@ public sealed class EvidenceLogTests
         log.AttachText("a", "b");
         log.Drain().Should().ContainSingle().Which.Name.Should().Be("a");
     }
+
+    [Test]
+    public async Task The_basic_authorization_form_echoed_in_a_response_is_redacted()
+    {
+        using var dir = new TempDir("basic");
+        var password = Unique.Secret("pw");
+        var basic = SecretRegistry.BasicForm("prometheus", password);
+        await using var server = new Acceptance.Support.Tests.Http.TinyServer($$"""{"seen":"Basic {{basic}}"}""");
+        var endpoint = new ServiceEndpoint
+        {
+            Key = "prometheus", Address = server.Url(),
+            BasicAuth = new BasicAuth { Username = "prometheus", Password = SecretReference.FromFile(dir.File("pw", password)) },
+        };
+        var log = new EvidenceLog();
+        using var http = new Acceptance.Support.Http.ServiceHttp("Prometheus", endpoint, null, log, Acceptance.Support.Http.Credentials.Basic(endpoint));
+
+        await http.SendAsync(HttpMethod.Get, "api/v1/status/buildinfo");
+
+        var evidence = string.Join("\n", log.Drain().Select(i => Encoding.UTF8.GetString(i.Content)));
+        evidence.Should().NotContain(basic, "the base64 of user:password the suite sends is a secret in every place it appears");
+        evidence.Should().Contain("Basic " + SecretRegistry.Mask);
+    }
+
+    [Test]
+    public void The_url_encoded_and_json_escaped_forms_are_redacted()
+    {
+        var secret = "p@ss/w\"rd+" + Guid.NewGuid().ToString("N")[..6];
+        SecretRegistry.Register(secret);
+
+        SecretRegistry.Redact("q=" + Uri.EscapeDataString(secret)).Should().Be("q=" + SecretRegistry.Mask);
+        SecretRegistry.Redact("{\"v\":" + System.Text.Json.JsonSerializer.Serialize(secret) + "}").Should().Be("{\"v\":\"" + SecretRegistry.Mask + "\"}");
+    }
 }
