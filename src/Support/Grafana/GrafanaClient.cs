@@ -98,7 +98,7 @@ public sealed class GrafanaClient : IDisposable
     public async Task<DatasourceHealth> DatasourceHealthAsync(GrafanaDatasource datasource, CancellationToken ct = default)
     {
         var x = await _http.SendAsync(HttpMethod.Get, string.Format(Paths.DatasourceHealth, Uri.EscapeDataString(datasource.Uid)), ct: ct);
-        if (x.StatusCode is 401 or 403 or 404) throw new ServiceResponseException(x);
+        if (x.StatusCode is 401 or 403 or 404) throw ServiceResponseException.For(x);
         // 400 (and 500 "plugin health check failed" in some releases) carry the failure in the body.
         JsonElement j = default;
         try { j = JsonDocument.Parse(x.Body).RootElement.Clone(); } catch (JsonException) { }
@@ -142,7 +142,7 @@ public sealed class GrafanaClient : IDisposable
         };
         var x = await _http.SendAsync(HttpMethod.Post, Paths.DsQuery,
             new StringContent(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json"), ct: ct);
-        if (x.StatusCode is 401 or 403 or 404 or >= 500 && !x.Body.Contains("\"results\"")) throw new ServiceResponseException(x);
+        if (x.StatusCode is 401 or 403 or 404 or >= 500 && !x.Body.Contains("\"results\"")) throw ServiceResponseException.For(x);
         var json = x.Json();
         if (!json.TryGetProperty("results", out var results) || !results.TryGetProperty(query.RefId, out var result))
             return new QueryOutcome(query, x.StatusCode, 0, 0, Str(json, "message") is { Length: > 0 } m ? m : "no result for refId " + query.RefId);

@@ -46,11 +46,32 @@ public sealed record HttpExchange(string System, string Method, Uri Url, HttpSta
     internal static string Truncate(string s, int max) => s.Length <= max ? s : s[..max] + $"… ({s.Length} chars)";
 }
 
-/// <summary>A service answered with a status the caller cannot work with (auth refused, server error).</summary>
+/// <summary>
+/// A service answered with a status the suite cannot work with, other than a fault of the service itself: its credential
+/// refused (401/403), a path or object not found. The check could not look: BROKEN, naming the answer.
+/// </summary>
 public sealed class ServiceResponseException(HttpExchange exchange)
-    : EnvironmentProblemException($"{exchange}: {HttpExchange.Truncate(exchange.Body.Trim(), 500)}")
+    : EnvironmentProblemException($"{exchange}: " + (exchange.StatusCode is 401 or 403
+        ? $"the suite's credential for {exchange.System} was refused (the target file's token or basic_auth): "
+        : "") + HttpExchange.Truncate(exchange.Body.Trim(), 500))
 {
     /// <summary>The exchange that failed.</summary>
+    public HttpExchange Exchange { get; } = exchange;
+
+    /// <summary>
+    /// The exception for an unexpected answer, classified by the one rule (docs/adding-a-check.md): 5xx is the service
+    /// saying it is not working (a deployment defect, <see cref="ServiceFaultException"/>: FAILED); anything else means the
+    /// suite could not look (<see cref="ServiceResponseException"/>: BROKEN).
+    /// </summary>
+    public static Exception For(HttpExchange exchange) =>
+        exchange.StatusCode >= 500 ? new ServiceFaultException(exchange) : new ServiceResponseException(exchange);
+}
+
+/// <summary>A service answered 5xx about itself: a deployment defect (FAILED), naming the answer.</summary>
+public sealed class ServiceFaultException(HttpExchange exchange)
+    : DeploymentDefectException($"{exchange}: the service reports a fault of its own: {HttpExchange.Truncate(exchange.Body.Trim(), 500)}")
+{
+    /// <summary>The exchange.</summary>
     public HttpExchange Exchange { get; } = exchange;
 }
 
@@ -134,7 +155,7 @@ public sealed class ServiceHttp : IDisposable
     public async Task<HttpExchange> GetOkAsync(string path, CancellationToken ct = default)
     {
         var exchange = await SendAsync(HttpMethod.Get, path, ct: ct);
-        return exchange.IsSuccess ? exchange : throw new ServiceResponseException(exchange);
+        return exchange.IsSuccess ? exchange : throw ServiceResponseException.For(exchange);
     }
 
     private void Record(HttpRequestMessage request, string? requestBody, HttpExchange exchange)

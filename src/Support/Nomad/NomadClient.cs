@@ -60,7 +60,7 @@ public sealed class NomadClient : IDisposable, IServerClusterClient
     private async Task<HttpExchange> GetOkAsync(string path, CancellationToken ct)
     {
         var x = await GetAsync(path, ct);
-        return x.IsSuccess ? x : throw new ServiceResponseException(x);
+        return x.IsSuccess ? x : throw ServiceResponseException.For(x);
     }
 
     /// <summary>The leader's RPC address; "" when there is none.</summary>
@@ -69,7 +69,7 @@ public sealed class NomadClient : IDisposable, IServerClusterClient
         var x = await GetAsync(Paths.Leader, ct);
         // A server without a leader may answer 500 "No cluster leader" instead of "".
         if (x.StatusCode == 500 && x.Body.Contains("leader", StringComparison.OrdinalIgnoreCase)) return "";
-        if (!x.IsSuccess) throw new ServiceResponseException(x);
+        if (!x.IsSuccess) throw ServiceResponseException.For(x);
         return x.Json<string>() ?? "";
     }
 
@@ -78,7 +78,7 @@ public sealed class NomadClient : IDisposable, IServerClusterClient
     {
         var x = await GetAsync(Paths.Peers, ct);
         if (x.StatusCode == 500 && x.Body.Contains("leader", StringComparison.OrdinalIgnoreCase)) return [];
-        if (!x.IsSuccess) throw new ServiceResponseException(x);
+        if (!x.IsSuccess) throw ServiceResponseException.For(x);
         return x.Json<List<string>>() ?? [];
     }
 

@@ -7,6 +7,12 @@ namespace Acceptance.Support.Outcomes;
 public class EnvironmentProblemException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
+/// A service answered about itself that it is not working (HTTP 5xx: Consul's "No cluster leader", Grafana's "database is
+/// locked"): the deployment is defective. The scenario is FAILED, naming the answer, never broken.
+/// </summary>
+public class DeploymentDefectException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
 /// The checklist line cannot be verified against this target (service not declared, no log
 /// endpoint, no attestation). The scenario is reported SKIPPED with this reason, never passed.
 /// </summary>
@@ -40,6 +46,7 @@ public static class OutcomeClassifier
             switch (e)
             {
                 case NotVerifiedException: return OutcomeKind.Skipped;
+                case DeploymentDefectException: return OutcomeKind.Failed;
                 case EnvironmentProblemException: return OutcomeKind.Broken;
             }
             var typeName = e.GetType().FullName ?? "";

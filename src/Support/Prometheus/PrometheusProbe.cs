@@ -140,6 +140,8 @@ public sealed class PrometheusProbe(PrometheusClient client, EvidenceLog evidenc
         foreach (var path in WebUiPaths)
         {
             var exchange = await client.Http.SendAsync(HttpMethod.Get, path, record: false, ct: ct);
+            // The suite's own credential refused: it cannot look (BROKEN), which says nothing about the UI.
+            if (exchange.StatusCode is 401 or 403) throw new Http.ServiceResponseException(exchange);
             seen.Add($"{exchange} ({exchange.Header("Content-Type")}, {exchange.Body.Length} bytes)");
             if (exchange.StatusCode == 200 && exchange.Body.Contains("<html", StringComparison.OrdinalIgnoreCase))
                 return new WebUi(exchange.Url.ToString(), seen);

@@ -39,7 +39,7 @@ public sealed class PushgatewayDriver : IDisposable
         if (!exposition.EndsWith('\n')) exposition += "\n";
         var exchange = await _http.SendAsync(HttpMethod.Put, group.Path,
             new StringContent(exposition, Encoding.UTF8, "text/plain"), ct: ct);
-        if (!exchange.IsSuccess) throw new ServiceResponseException(exchange);
+        if (!exchange.IsSuccess) throw ServiceResponseException.For(exchange);
         return new GroupDeletion(this, group);
     }
 
@@ -47,7 +47,7 @@ public sealed class PushgatewayDriver : IDisposable
     public async Task DeleteAsync(MetricGroup group, CancellationToken ct = default)
     {
         var exchange = await _http.SendAsync(HttpMethod.Delete, group.Path, ct: ct);
-        if (!exchange.IsSuccess) throw new ServiceResponseException(exchange);
+        if (!exchange.IsSuccess) throw ServiceResponseException.For(exchange);
     }
 
     /// <summary>True when Pushgateway holds a group with exactly this job and grouping key (GET /api/v1/metrics).</summary>

@@ -41,7 +41,7 @@ public static class Autopilot
     /// </summary>
     public static (IReadOnlyList<RaftServer>? Servers, HttpExchange Exchange) ParseRaft(HttpExchange x)
     {
-        if (x.StatusCode is 401 or 403) throw new ServiceResponseException(x);
+        if (x.StatusCode is 401 or 403) throw ServiceResponseException.For(x);
         if (!x.IsSuccess) return (null, x);
         var servers = x.Json().GetProperty("Servers").EnumerateArray().Select(s => new RaftServer(
             Json.Str(s, "ID"), Json.Str(s, "Node"), Json.Str(s, "Address"), Json.Bool(s, "Leader"), Json.Bool(s, "Voter"))).ToList();
@@ -51,7 +51,7 @@ public static class Autopilot
     /// <summary>/v1/operator/autopilot/health: 200 healthy or 429 unhealthy both carry the body; anything else is an environment problem.</summary>
     public static AutopilotHealth Parse(string system, HttpExchange x)
     {
-        if (x.StatusCode is not (200 or 429)) throw new ServiceResponseException(x);
+        if (x.StatusCode is not (200 or 429)) throw ServiceResponseException.For(x);
         var j = x.Json();
         var servers = j.TryGetProperty("Servers", out var s) && s.ValueKind == JsonValueKind.Array
             ? s.EnumerateArray().Select(e => new AutopilotServer(Json.Str(e, "ID"), Json.Str(e, "Name"), Json.Str(e, "Address"),

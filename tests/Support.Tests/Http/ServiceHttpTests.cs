@@ -88,7 +88,7 @@ public sealed class ServiceHttpTests
         var e = (await FluentActions.Awaiting(() => http.GetOkAsync("v1/acl/token/self")).Should().ThrowAsync<ServiceResponseException>()).Which;
 
         e.Exchange.StatusCode.Should().Be(403);
-        e.Message.Should().Be($"Consul GET {server.Url()}/v1/acl/token/self → 403: permission denied");
+        e.Message.Should().Be($"Consul GET {server.Url()}/v1/acl/token/self → 403: the suite's credential for Consul was refused (the target file's token or basic_auth): permission denied");
         e.Should().BeAssignableTo<EnvironmentProblemException>();
     }
 
