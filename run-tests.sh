@@ -93,6 +93,18 @@ if [ $READ_ONLY = 1 ]; then
   FILTER="${FILTER:+$FILTER&}TestCategory!=mutating"
 fi
 
+# --- reports folder: writable, and one run at a time ------------------------------------------
+REPORTS="${ACCEPTANCE_REPORTS_DIR:-$ROOT/reports}"
+mkdir -p "$REPORTS" 2>/dev/null && [ -w "$REPORTS" ] && touch "$REPORTS/.write-test" 2>/dev/null \
+  || die "the reports folder $REPORTS is not writable (set ACCEPTANCE_REPORTS_DIR to another folder)"
+rm -f "$REPORTS/.write-test"
+# Two runs writing one reports folder would merge each other's results: the second one is refused.
+exec 9>"$REPORTS/.run.lock"
+if ! flock -n 9; then
+  die "another run is writing $REPORTS (pid $(cat "$REPORTS/.run.pid" 2>/dev/null || echo unknown)); wait for it, or give this run its own ACCEPTANCE_REPORTS_DIR"
+fi
+echo $$ >"$REPORTS/.run.pid"
+
 # --- tools ---------------------------------------------------------------------------------
 command -v dotnet >/dev/null || die "the .NET SDK (dotnet) is not installed; see README.md"
 if [ $REPORT = 1 ]; then
@@ -128,7 +140,6 @@ TARGET="$(cd "$(dirname "$TARGET")" 2>/dev/null && pwd)/$(basename "$TARGET")" |
 "${CLI[@]}" check-target "$TARGET" || exit $EXIT_NOSTART
 
 # --- run -----------------------------------------------------------------------------------
-REPORTS="${ACCEPTANCE_REPORTS_DIR:-$ROOT/reports}"
 RESULTS="$REPORTS/allure-results"
 rm -rf "$RESULTS" "$REPORTS/junit" "$REPORTS/trx" "$REPORTS/allure-report"
 mkdir -p "$RESULTS" "$REPORTS/history"

@@ -19,10 +19,41 @@ public sealed class RunScriptTests
     /// <summary>A reports folder of this fixture's own, so the project's tests never overwrite the main job's evidence.</summary>
     private static readonly string Reports = Path.Combine(Path.GetTempPath(), "suite-tests-reports-" + Guid.NewGuid().ToString("N")[..8]);
 
-    private static Task<BufferedCommandResult> RunTests(params string[] args) =>
+    private static Task<BufferedCommandResult> RunTests(params string[] args) => RunTestsInto(Reports, args);
+
+    private static Task<BufferedCommandResult> RunTestsInto(string reports, params string[] args) =>
         Cli.Wrap(Path.Combine(Repository.Root, "run-tests.sh")).WithArguments(["--no-build", .. args])
-            .WithEnvironmentVariables(new Dictionary<string, string?> { ["ACCEPTANCE_REPORTS_DIR"] = Reports })
+            .WithEnvironmentVariables(new Dictionary<string, string?> { ["ACCEPTANCE_REPORTS_DIR"] = reports })
             .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+
+    [Test]
+    public async Task A_second_run_on_the_same_reports_folder_is_refused_at_once()
+    {
+        using var folder = new TempDir("reports-lock");
+        using var holder = System.Diagnostics.Process.Start("flock", [Path.Combine(folder.Path, ".run.lock"), "sleep", "30"]);
+        await Task.Delay(500);
+        try
+        {
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            var result = await RunTestsInto(folder.Path, "--target", Repository.SandboxTarget, "--no-report");
+            result.ExitCode.Should().Be(2, result.StandardOutput + result.StandardError);
+            result.StandardError.Should().Contain("another run is writing").And.Contain(folder.Path);
+            sw.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(20), "refused before building or running anything");
+        }
+        finally
+        {
+            holder.Kill();
+        }
+    }
+
+    [Test]
+    public async Task An_unwritable_reports_folder_stops_the_run_before_anything_runs()
+    {
+        var result = await RunTestsInto("/proc/acceptance-reports", "--target", Repository.SandboxTarget, "--no-report");
+        result.ExitCode.Should().Be(2, result.StandardOutput + result.StandardError);
+        result.StandardError.Should().Contain("/proc/acceptance-reports is not writable");
+        result.StandardOutput.Should().NotContain("Checklist:", "no report is announced that was never written");
+    }
 
     [OneTimeTearDown]
     public void RemoveReports()

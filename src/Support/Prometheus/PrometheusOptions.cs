@@ -37,6 +37,10 @@ public sealed record PrometheusThresholds
     [Option("flap_episodes", "separate firing episodes within 24 h that make an alert series count as flapping", Min = 2)]
     public int FlapEpisodes { get; init; } = 3;
 
+    /// <summary>Alerts that fire all the time by design (dead man's switches), never counted as noise.</summary>
+    [Option("heartbeat_alerts", "alerts that fire all the time by design (dead man's switches, Watchdog): never counted as firing or flapping noise")]
+    public IReadOnlyList<string> HeartbeatAlerts { get; init; } = ["Watchdog", "DeadMansSwitch"];
+
     /// <summary>Promtool deadline as a TimeSpan.</summary>
     public TimeSpan PromtoolTimeout => TimeSpan.FromSeconds(PromtoolTimeoutSeconds);
 }

@@ -86,18 +86,23 @@ public static class PrometheusRules
     /// </summary>
     public static Verdict AlertNoiseWithinBudget(AlertHistory h, PrometheusThresholds t)
     {
-        var flapping = h.Episodes.Where(e => e.Episodes >= t.FlapEpisodes).ToList();
+        var firing = h.FiringNow.Where(a => !t.HeartbeatAlerts.Contains(a.Name)).ToList();
+        var flapping = h.Episodes.Where(e => e.Episodes >= t.FlapEpisodes && !t.HeartbeatAlerts.Contains(AlertName(e.Series))).ToList();
         var shortfalls = new List<string>();
-        if (h.FiringNow.Count > t.MaxFiringAlerts)
-            shortfalls.Add($"{h.FiringNow.Count} alert(s) firing on a healthy deployment, budget thresholds.max_firing_alerts {t.MaxFiringAlerts}: {string.Join("; ", h.FiringNow)}");
+        if (firing.Count > t.MaxFiringAlerts)
+            shortfalls.Add($"{firing.Count} alert(s) firing on a healthy deployment, budget thresholds.max_firing_alerts {t.MaxFiringAlerts}: {string.Join("; ", firing)}");
         if (flapping.Count > t.MaxFlappingAlerts)
             shortfalls.Add($"{flapping.Count} alert series fired {t.FlapEpisodes}+ separate times in {h.Window.TotalHours:F0} h, budget thresholds.max_flapping_alerts {t.MaxFlappingAlerts}: " +
                            string.Join("; ", flapping.Select(f => $"{f.Series} fired {f.Episodes} times")));
         return Verdict.From("the alerts firing now and the alerts that flapped are within the target's budget",
             $"<= {t.MaxFiringAlerts} firing now (thresholds.max_firing_alerts); <= {t.MaxFlappingAlerts} series with {t.FlapEpisodes}+ firing episodes in {h.Window.TotalHours:F0} h " +
-            $"(thresholds.max_flapping_alerts, flap_episodes; range query of ALERTS{{alertstate=\"firing\"}}, step {h.Step.TotalSeconds:F0} s); the suite's own alerts (job={PrometheusProbe.SyntheticJobPrefix}*) excluded",
+            $"(thresholds.max_flapping_alerts, flap_episodes; range query of ALERTS{{alertstate=\"firing\"}}, step {h.Step.TotalSeconds:F0} s); the suite's own alerts (job={PrometheusProbe.SyntheticJobPrefix}*) " +
+            $"and the heartbeat alerts [{string.Join(", ", t.HeartbeatAlerts)}] (thresholds.heartbeat_alerts) excluded",
             h.ToString(), shortfalls);
     }
+
+    private static string AlertName(string series) =>
+        System.Text.RegularExpressions.Regex.Match(series, "alertname=\"([^\"]*)\"") is { Success: true } m ? m.Groups[1].Value : "";
 
     /// <summary>A web UI page answers 200 with HTML.</summary>
     public static Verdict WebUiServes(WebUi ui) => Verdict.When(ui.Url is not null, "the Prometheus web UI answers",

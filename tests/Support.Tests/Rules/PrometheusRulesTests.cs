@@ -348,6 +348,19 @@ public sealed class PrometheusRulesTests
         new(firing, episodes, TimeSpan.FromHours(24), TimeSpan.FromSeconds(10));
 
     [Test]
+    public void AlertNoiseWithinBudget_does_not_count_heartbeat_alerts_as_noise()
+    {
+        var history = History([Firing("Watchdog"), Firing("DeadMansSwitch")], ("{alertname=\"Watchdog\",severity=\"none\"}", 9));
+
+        var v = PrometheusRules.AlertNoiseWithinBudget(history, Defaults);
+
+        v.Holds.Should().BeTrue("Watchdog and DeadMansSwitch fire all the time by design");
+        v.Expected.Should().Contain("the heartbeat alerts [Watchdog, DeadMansSwitch] (thresholds.heartbeat_alerts) excluded");
+        PrometheusRules.AlertNoiseWithinBudget(history, Defaults with { HeartbeatAlerts = [] }).Shortfalls.Should().HaveCount(2,
+            "without the exclusion the same history is over both budgets");
+    }
+
+    [Test]
     public void AlertNoiseWithinBudget_holds_on_a_quiet_deployment()
     {
         var v = PrometheusRules.AlertNoiseWithinBudget(History([], ("{alertname=\"NodeDiskAlmostFull\"}", 2)), Defaults);
