@@ -30,7 +30,7 @@ public sealed class RunScriptTests
     public async Task A_second_run_on_the_same_reports_folder_is_refused_at_once()
     {
         using var folder = new TempDir("reports-lock");
-        using var holder = System.Diagnostics.Process.Start("flock", [Path.Combine(folder.Path, ".run.lock"), "sleep", "30"]);
+        using var holder = System.Diagnostics.Process.Start("flock", [folder.Path, "sleep", "30"]);
         await Task.Delay(500);
         try
         {

@@ -106,7 +106,7 @@ public sealed class ServiceHttp : IDisposable
         _authorize = authorize ?? (_ => { });
         var handler = new SocketsHttpHandler
         {
-            ConnectTimeout = TimeSpan.FromSeconds(5),
+            ConnectTimeout = ConnectTimeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(1),
             SslOptions = TlsTrust.ClientOptions(endpoint.CaFile ?? defaultCaFile, endpoint.TlsServerName, endpoint.SkipVerify),
         };
@@ -128,6 +128,8 @@ public sealed class ServiceHttp : IDisposable
         if (authenticate) _authorize(request);
         foreach (var (k, v) in headers ?? new Dictionary<string, string>()) request.Headers.TryAddWithoutValidation(k, v);
         var url = new Uri(_client.BaseAddress!, path.TrimStart('/'));
+        if (ServiceCircuit.OpenReason(url) is { } seen)
+            throw new EnvironmentProblemException($"{System} {method.Method} {url}: {seen}");
         var requestBody = content is null ? null : await content.ReadAsStringAsync(ct);
         var sw = Stopwatch.StartNew();
         try
@@ -145,7 +147,8 @@ public sealed class ServiceHttp : IDisposable
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException && !ct.IsCancellationRequested)
         {
-            var why = Explain(e, _client.Timeout);
+            var (why, unreachable) = Explain(e, _client.Timeout, ConnectTimeout);
+            if (unreachable) ServiceCircuit.Open(url, why);
             _evidence.Note($"{System} {method.Method} {url}: {why}");
             throw new EnvironmentProblemException($"{System} {method.Method} {url}: {why}", e);
         }
@@ -180,24 +183,51 @@ public sealed class ServiceHttp : IDisposable
         catch (JsonException) { return body; }
     }
 
-    private static string Explain(Exception e, TimeSpan timeout)
+    /// <summary>Why a request failed, and whether the service cannot be reached at all (a circuit opens for the run).</summary>
+    private static (string Why, bool Unreachable) Explain(Exception e, TimeSpan timeout, TimeSpan connectTimeout)
     {
+        for (var x = e; x is not null; x = x.InnerException)
+            if (x is TimeoutException te && te.Message.Contains("ConnectTimeout", StringComparison.Ordinal))
+                return ($"no connection within {connectTimeout.TotalSeconds:F0} s (connect timeout: the address does not answer)", true);
         for (var x = e; x is not null; x = x.InnerException)
         {
             switch (x)
             {
-                case SocketException se when se.SocketErrorCode == SocketError.ConnectionRefused: return "connection refused (is the service running?)";
-                case SocketException se when se.SocketErrorCode == SocketError.HostNotFound: return "host not found (DNS)";
-                case SocketException se: return $"network error: {se.SocketErrorCode}";
-                case System.Security.Authentication.AuthenticationException ae: return $"TLS handshake failed: {ae.Message}";
-                case TimeoutException or TaskCanceledException: return $"no answer within {timeout.TotalSeconds:F0} s";
+                case SocketException se when se.SocketErrorCode == SocketError.ConnectionRefused: return ("connection refused (is the service running?)", true);
+                case SocketException se when se.SocketErrorCode == SocketError.HostNotFound: return ("host not found (DNS)", true);
+                case SocketException se: return ($"network error: {se.SocketErrorCode}", true);
+                case System.Security.Authentication.AuthenticationException ae: return ($"TLS handshake failed: {ae.Message}", false);
+                case TimeoutException or TaskCanceledException: return ($"no answer within {timeout.TotalSeconds:F0} s", true);
             }
         }
-        return e.Message;
+        return (e.Message, false);
     }
+
+    /// <summary>How long a connection may take to open.</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
 
     /// <inheritdoc />
     public void Dispose() => _client.Dispose();
+}
+
+/// <summary>
+/// One circuit per service per run: once an address cannot be reached (refused, unknown host, no connection or no answer in
+/// time), every later request to it in the run ends BROKEN at once with the same reason instead of waiting out its own
+/// deadline, so a black-holed target costs seconds per service, not per scenario.
+/// </summary>
+public static class ServiceCircuit
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Open_ = new();
+
+    /// <summary>Opens the circuit of <paramref name="url"/>'s scheme, host and port.</summary>
+    public static void Open(Uri url, string why) =>
+        Open_.TryAdd(url.GetLeftPart(UriPartial.Authority), $"{why}; seen at {DateTime.UtcNow:HH:mm:ss} UTC, so it is not asked again in this run");
+
+    /// <summary>Why the address of <paramref name="url"/> is known to be unreachable in this run, or null.</summary>
+    public static string? OpenReason(Uri url) => Open_.GetValueOrDefault(url.GetLeftPart(UriPartial.Authority));
+
+    /// <summary>Closes every circuit (tests).</summary>
+    public static void Reset() => Open_.Clear();
 }
 
 /// <summary>TLS client settings that trust a given CA bundle (and only it) when one is named.</summary>

@@ -137,15 +137,17 @@ public sealed class PrometheusProbe(PrometheusClient client, EvidenceLog evidenc
     public async Task<WebUi> WebUiAsync(CancellationToken ct = default)
     {
         var seen = new List<string>();
+        var refused = new List<Http.HttpExchange?>();
         foreach (var path in WebUiPaths)
         {
             var exchange = await client.Http.SendAsync(HttpMethod.Get, path, record: false, ct: ct);
-            // The suite's own credential refused: it cannot look (BROKEN), which says nothing about the UI.
-            if (exchange.StatusCode is 401 or 403) throw new Http.ServiceResponseException(exchange);
+            refused.Add(exchange.StatusCode is 401 or 403 ? exchange : null);
             seen.Add($"{exchange} ({exchange.Header("Content-Type")}, {exchange.Body.Length} bytes)");
             if (exchange.StatusCode == 200 && exchange.Body.Contains("<html", StringComparison.OrdinalIgnoreCase))
                 return new WebUi(exchange.Url.ToString(), seen);
         }
+        // Every page refused the suite's own credential: it cannot look (BROKEN), which says nothing about the UI.
+        if (refused.All(r => r is not null)) throw new Http.ServiceResponseException(refused[^1]!);
         return new WebUi(null, seen);
     }
 

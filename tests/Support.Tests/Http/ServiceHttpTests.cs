@@ -224,3 +224,36 @@ public sealed class TlsTrustTests
         TlsTrust.ClientOptions(null, null, false).RemoteCertificateValidationCallback.Should().BeNull("system roots decide");
     }
 }
+
+/// <summary>One circuit per service per run: an unreachable address is asked once, then every request ends at once with the same reason.</summary>
+public sealed class ServiceCircuitTests
+{
+    [TearDown] public void Close() => ServiceCircuit.Reset();
+
+    [Test]
+    public async Task After_one_request_found_a_service_unreachable_the_others_end_at_once_with_the_same_reason()
+    {
+        await using var hanging = new TinyServer(neverAnswer: true);
+        var endpoint = new ServiceEndpoint { Key = "alertmanager", Address = hanging.Url() };
+        using var http = new ServiceHttp("Alertmanager", endpoint, null, new EvidenceLog(), timeout: TimeSpan.FromSeconds(1));
+
+        var first = await FluentActions.Awaiting(() => http.GetOkAsync("api/v2/status")).Should().ThrowAsync<EnvironmentProblemException>();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var second = await FluentActions.Awaiting(() => http.GetOkAsync("api/v2/alerts")).Should().ThrowAsync<EnvironmentProblemException>();
+
+        sw.Elapsed.Should().BeLessThan(TimeSpan.FromMilliseconds(500), "the circuit is open: the service is not asked again");
+        first.Which.Message.Should().Contain("no answer within 1 s");
+        second.Which.Message.Should().Contain("/api/v2/alerts: no answer within 1 s").And.Contain("not asked again in this run");
+        hanging.Requests.Should().HaveCount(1);
+    }
+
+    [Test]
+    public async Task A_service_that_answers_keeps_its_circuit_closed_whatever_the_status()
+    {
+        await using var server = new TinyServer("broken", "text/plain", status: 500);
+        using var http = new ServiceHttp("Grafana", new ServiceEndpoint { Key = "grafana", Address = server.Url() }, null, new EvidenceLog());
+
+        await FluentActions.Awaiting(() => http.GetOkAsync("api/health")).Should().ThrowAsync<ServiceFaultException>();
+        ServiceCircuit.OpenReason(new Uri(server.Url())).Should().BeNull();
+    }
+}

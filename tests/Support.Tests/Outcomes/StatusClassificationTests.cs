@@ -35,12 +35,25 @@ public sealed class StatusClassificationTests
     [Test]
     public async Task A_refused_credential_on_the_web_UI_is_broken_not_a_missing_UI()
     {
-        await using var server = new FixtureServer().On("/graph", "Unauthorized", 401, contentType: "text/plain");
+        await using var server = new FixtureServer().On("/graph", "Unauthorized", 401, contentType: "text/plain")
+            .On("/query", "Unauthorized", 401, contentType: "text/plain").On("/classic/graph", "Unauthorized", 401, contentType: "text/plain");
         using var client = new PrometheusClient(TestTarget.With(new PrometheusOptions { Key = "prometheus", Address = server.Url }), new EvidenceLog());
 
         var e = await FluentActions.Invoking(() => new PrometheusProbe(client, new EvidenceLog()).WebUiAsync()).Should().ThrowAsync<ServiceResponseException>();
 
         OutcomeClassifier.Classify(e.Which).Should().Be(OutcomeKind.Broken);
         e.Which.Message.Should().Contain("→ 401").And.Contain("credential");
+    }
+
+    [Test]
+    public async Task A_page_that_refuses_while_another_serves_the_UI_is_not_a_refused_credential()
+    {
+        await using var server = new FixtureServer().On("/graph", "Unauthorized", 401, contentType: "text/plain")
+            .On("/query", "<html><body>Prometheus</body></html>", contentType: "text/html");
+        using var client = new PrometheusClient(TestTarget.With(new PrometheusOptions { Key = "prometheus", Address = server.Url }), new EvidenceLog());
+
+        var ui = await new PrometheusProbe(client, new EvidenceLog()).WebUiAsync();
+
+        PrometheusRules.WebUiServes(ui).Holds.Should().BeTrue();
     }
 }
