@@ -89,6 +89,7 @@ public sealed class ServiceHttp : IDisposable
     private readonly HttpClient _client;
     private readonly EvidenceLog _evidence;
     private readonly Action<HttpRequestMessage> _authorize;
+    private string? _tlsRejection;
 
     /// <summary>Creates the transport.</summary>
     /// <param name="system">Name used in messages and evidence ("Prometheus").</param>
@@ -108,7 +109,7 @@ public sealed class ServiceHttp : IDisposable
         {
             ConnectTimeout = ConnectTimeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(1),
-            SslOptions = TlsTrust.ClientOptions(endpoint.CaFile ?? defaultCaFile, endpoint.TlsServerName, endpoint.SkipVerify),
+            SslOptions = TlsTrust.ClientOptions(endpoint.CaFile ?? defaultCaFile, endpoint.TlsServerName, endpoint.SkipVerify, why => _tlsRejection = why),
         };
         _client = new HttpClient(handler) { BaseAddress = endpoint.BaseUri, Timeout = timeout ?? TimeSpan.FromSeconds(10) };
     }
@@ -148,6 +149,8 @@ public sealed class ServiceHttp : IDisposable
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException && !ct.IsCancellationRequested)
         {
             var (why, unreachable) = Explain(e, _client.Timeout, ConnectTimeout);
+            if (_tlsRejection is { } reason && why.StartsWith("TLS handshake failed", StringComparison.Ordinal))
+                why = $"TLS handshake failed: {reason}";
             if (unreachable) ServiceCircuit.Open(url, why);
             _evidence.Note($"{System} {method.Method} {url}: {why}");
             throw new EnvironmentProblemException($"{System} {method.Method} {url}: {why}", e);
@@ -233,8 +236,12 @@ public static class ServiceCircuit
 /// <summary>TLS client settings that trust a given CA bundle (and only it) when one is named.</summary>
 public static class TlsTrust
 {
-    /// <summary>Client options verifying against <paramref name="caFile"/> (system roots when null).</summary>
-    public static SslClientAuthenticationOptions ClientOptions(string? caFile, string? serverName, bool skipVerify)
+    /// <summary>
+    /// Client options verifying against <paramref name="caFile"/> (system roots when null) and, when given, the expected
+    /// <paramref name="serverName"/>. A rejected certificate's reason (expired on DATE, issuer not trusted, name mismatch) is
+    /// handed to <paramref name="rejected"/>, so the message and the evidence say why, not just "rejected".
+    /// </summary>
+    public static SslClientAuthenticationOptions ClientOptions(string? caFile, string? serverName, bool skipVerify, Action<string>? rejected = null)
     {
         // SocketsHttpHandler always sends the URL's host as SNI and checks the name against it, so an
         // expected server name (tls_server_name) is checked here, in the callback, instead.
@@ -250,23 +257,52 @@ public static class TlsTrust
             roots = new X509Certificate2Collection();
             roots.ImportFromPemFile(caFile);
         }
-        if (roots is null && serverName is null) return options;
-        options.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+        options.RemoteCertificateValidationCallback = (_, certificate, systemChain, errors) =>
         {
-            if (certificate is null) return false;
+            if (certificate is null) { rejected?.Invoke("the server sent no certificate"); return false; }
             using var cert = new X509Certificate2(certificate);
             var nameOk = serverName is null
                 ? (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0
                 : cert.MatchesHostname(serverName);
-            if (!nameOk) return false;
-            if (roots is null) return (errors & ~SslPolicyErrors.RemoteCertificateNameMismatch) == SslPolicyErrors.None;
+            if (!nameOk)
+            {
+                var names = cert.Extensions.OfType<X509SubjectAlternativeNameExtension>().SelectMany(e => e.EnumerateDnsNames()).ToList();
+                rejected?.Invoke($"certificate name mismatch: {cert.Subject} (names [{string.Join(", ", names)}]) is not valid for " +
+                                 $"{serverName ?? "the address's host"}{(serverName is null ? "" : " (tls_server_name)")}");
+                return false;
+            }
+            if (roots is null)
+            {
+                if ((errors & ~SslPolicyErrors.RemoteCertificateNameMismatch) == SslPolicyErrors.None) return true;
+                rejected?.Invoke(ChainProblem(cert, systemChain?.ChainStatus ?? [], "the system's trusted roots"));
+                return false;
+            }
             using var chain = new X509Chain();
             chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
             chain.ChainPolicy.CustomTrustStore.AddRange(roots);
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            return chain.Build(cert);
+            if (chain.Build(cert)) return true;
+            rejected?.Invoke(ChainProblem(cert, chain.ChainStatus, $"the CA bundle {caFile}"));
+            return false;
         };
         return options;
+    }
+
+    /// <summary>Why a chain did not validate, in words: expired on DATE, not yet valid, issuer not trusted by the bundle.</summary>
+    public static string ChainProblem(X509Certificate2 cert, X509ChainStatus[] status, string trustedBy)
+    {
+        var flags = status.Aggregate(X509ChainStatusFlags.NoError, (f, s) => f | s.Status);
+        var reasons = new List<string>();
+        if (flags.HasFlag(X509ChainStatusFlags.NotTimeValid))
+            reasons.Add(cert.NotAfter < DateTime.Now
+                ? $"the certificate {cert.Subject} expired on {cert.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm} UTC"
+                : $"the certificate {cert.Subject} is not valid before {cert.NotBefore.ToUniversalTime():yyyy-MM-dd HH:mm} UTC");
+        if (flags.HasFlag(X509ChainStatusFlags.UntrustedRoot) || flags.HasFlag(X509ChainStatusFlags.PartialChain))
+            reasons.Add($"its issuer {cert.Issuer} is not trusted by {trustedBy} (unknown issuer)");
+        if (reasons.Count == 0)
+            reasons.Add($"the chain of {cert.Subject} does not validate against {trustedBy}: " +
+                        string.Join(", ", status.Select(s => $"{s.Status} {s.StatusInformation.Trim()}")));
+        return string.Join("; ", reasons);
     }
 }
 

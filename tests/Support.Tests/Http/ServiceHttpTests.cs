@@ -176,6 +176,7 @@ public sealed class TlsTrustTests
         var e = (await FluentActions.Awaiting(() => http.GetOkAsync("v1/status/leader")).Should().ThrowAsync<EnvironmentProblemException>()).Which;
 
         e.Message.Should().StartWith($"Consul GET {server.Url("https")}/v1/status/leader: TLS handshake failed");
+        e.Message.Should().Contain("its issuer CN=support-tests-ca is not trusted by the CA bundle").And.Contain("unknown issuer");
         server.Requests.Should().BeEmpty("no request is sent over an untrusted connection");
     }
 
@@ -205,7 +206,31 @@ public sealed class TlsTrustTests
         using var http = new ServiceHttp("Consul", Endpoint(server.Url("https"), _certs.CaFile, serverName: "consul.service.consul"), null, new EvidenceLog());
 
         (await FluentActions.Awaiting(() => http.GetOkAsync("v1/status/leader")).Should().ThrowAsync<EnvironmentProblemException>())
-            .Which.Message.Should().Contain("TLS handshake failed");
+            .Which.Message.Should().Contain("TLS handshake failed: certificate name mismatch: CN=localhost (names [localhost]) is not valid for consul.service.consul");
+    }
+
+    [Test]
+    public async Task An_expired_certificate_is_named_with_its_expiry_date()
+    {
+        using var ca = System.Security.Cryptography.ECDsa.Create();
+        var caRequest = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=expiry-test-ca", ca, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        caRequest.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension(true, false, 0, true));
+        using var caCert = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-30), DateTimeOffset.UtcNow.AddDays(30));
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        var leafRequest = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=localhost", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var san = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        san.AddIpAddress(System.Net.IPAddress.Loopback);
+        leafRequest.CertificateExtensions.Add(san.Build());
+        var expiredOn = DateTimeOffset.UtcNow.AddDays(-2);
+        using var signed = leafRequest.Create(caCert, DateTimeOffset.UtcNow.AddDays(-20), expiredOn, [1, 2, 3, 4]);
+        using var leaf = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(signed.ExportCertificatePem(), key.ExportECPrivateKeyPem());
+        using var dir = new TempDir("expired");
+        var caFile = dir.File("ca.pem", caCert.ExportCertificatePem());
+        await using var server = new TinyServer("{}", tls: System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(leaf.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx), null));
+        using var http = new ServiceHttp("Grafana", Endpoint(server.Url("https"), caFile), null, new EvidenceLog());
+
+        (await FluentActions.Awaiting(() => http.GetOkAsync("api/health")).Should().ThrowAsync<EnvironmentProblemException>())
+            .Which.Message.Should().Contain($"TLS handshake failed: the certificate CN=localhost expired on {expiredOn.UtcDateTime:yyyy-MM-dd}");
     }
 
     [Test]
@@ -221,7 +246,11 @@ public sealed class TlsTrustTests
     public void ClientOptions_with_a_CA_installs_a_validation_callback()
     {
         TlsTrust.ClientOptions(_certs.CaFile, "x", false).RemoteCertificateValidationCallback.Should().NotBeNull();
-        TlsTrust.ClientOptions(null, null, false).RemoteCertificateValidationCallback.Should().BeNull("system roots decide");
+        var system = TlsTrust.ClientOptions(null, null, false).RemoteCertificateValidationCallback!;
+        system(this, null, null, System.Net.Security.SslPolicyErrors.None).Should().BeFalse("no certificate is never trusted");
+        using var cert = _certs.ServerCertificate();
+        system(this, cert, null, System.Net.Security.SslPolicyErrors.None).Should().BeTrue("system roots decide: the platform found no error");
+        system(this, cert, null, System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors).Should().BeFalse("system roots decide: the platform found an error");
     }
 }
 
