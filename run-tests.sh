@@ -31,6 +31,8 @@ Options:
   --strict             checklist lines left not verified also make the run fail (exit 1)
   --no-report          skip the HTML report (checklist.md and JUnit are still written)
   --no-build           use the suite as last built (Release) instead of building it first
+  --cleanup            only remove what killed runs left on the target (run-scoped names, older than
+                       30 minutes) and say what was removed; every run also does this first
   -h, --help           this text
 
 Environment: CONSUL_HTTP_ADDR, CONSUL_HTTP_TOKEN(_FILE), CONSUL_CACERT, NOMAD_ADDR, NOMAD_TOKEN,
@@ -41,6 +43,8 @@ Exit codes:
   0  no check failed or broke
   1  at least one check failed (deployment defect) or broke (environment problem)
   2  the run could not start (bad target or attestations file, missing tool, sandbox not up)
+  130/143  interrupted (SIGINT/SIGTERM): what the running checks created was removed, they are reported
+     broken ("interrupted"), checklist.md and the report are still written
 EOF
 }
 
@@ -50,6 +54,7 @@ READ_ONLY=0
 STRICT=0
 REPORT=1
 BUILD=1
+CLEANUP=0
 ATTESTATIONS=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -59,6 +64,7 @@ while [ $# -gt 0 ]; do
     --strict) STRICT=1; shift ;;
     --no-report) REPORT=0; shift ;;
     --no-build) BUILD=0; shift ;;
+    --cleanup) CLEANUP=1; shift ;;
     --attestations) ATTESTATIONS="${2:?--attestations needs a file}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run-tests.sh: unknown option '$1' (see --help)" >&2; exit $EXIT_NOSTART ;;
@@ -67,6 +73,9 @@ done
 
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'run-tests.sh: %s\n' "$*" >&2; exit $EXIT_NOSTART; }
+# Until the checks run, an interruption stops the run at once, saying so (never "the build failed").
+trap 'printf "\nrun-tests.sh: interrupted (SIGINT) before any check ran\n" >&2; exit 130' INT
+trap 'printf "run-tests.sh: interrupted (SIGTERM) before any check ran\n" >&2; exit 143' TERM
 
 # --- tags expression -> VSTest filter ------------------------------------------------------
 # @a -> TestCategory=a ; not @a -> TestCategory!=a ; and -> & ; or -> |
@@ -139,6 +148,15 @@ fi
 TARGET="$(cd "$(dirname "$TARGET")" 2>/dev/null && pwd)/$(basename "$TARGET")" || die "target file $TARGET: folder does not exist"
 "${CLI[@]}" check-target "$TARGET" || exit $EXIT_NOSTART
 
+# --- janitor: leftovers of killed runs (by run-scoped names, past a grace period) -------------
+if [ $CLEANUP = 1 ]; then
+  "${CLI[@]}" cleanup --target "$TARGET"
+  exit $?
+fi
+if [ $READ_ONLY = 0 ]; then
+  "${CLI[@]}" cleanup --target "$TARGET" || echo "run-tests.sh: warning: could not look for leftovers of earlier runs (see above); the run goes on" >&2
+fi
+
 # --- run -----------------------------------------------------------------------------------
 RESULTS="$REPORTS/allure-results"
 rm -rf "$RESULTS" "$REPORTS/junit" "$REPORTS/trx" "$REPORTS/allure-report"
@@ -155,13 +173,33 @@ TEST_ARGS=(test "$ROOT/src/StepDefinitions/StepDefinitions.csproj" -c Release --
   --logger "trx;LogFileName=acceptance.trx" --results-directory "$REPORTS/trx"
   --logger "console;verbosity=normal")
 [ -n "$FILTER" ] && TEST_ARGS+=(--filter "$FILTER")
-dotnet "${TEST_ARGS[@]}"
-TEST_EXIT=$?
+# The checks run in a session of their own: Ctrl-C reaches this script, which hands the signal to the test
+# host; the host undoes what the running scenarios created, writes them broken ("interrupted"), and exits.
+INTERRUPTED=""
+HARD_STOP=""
+on_signal() {
+  [ -n "$INTERRUPTED" ] && return
+  INTERRUPTED="$1"
+  printf '\n==> interrupted (SIG%s): undoing what the running checks created, then writing the report\n' "$1" >&2
+  # TERM, whatever the user sent: a background job's SIGINT is ignored by POSIX rule, so the host would never see it.
+  pkill -TERM -s "$TEST_PID" -f testhost 2>/dev/null || kill -TERM -- "-$TEST_PID" 2>/dev/null
+  ( sleep 90; kill -KILL -- "-$TEST_PID" 2>/dev/null ) >/dev/null 2>&1 &
+  HARD_STOP=$!
+}
+setsid dotnet "${TEST_ARGS[@]}" &
+TEST_PID=$!
+trap 'on_signal INT' INT
+trap 'on_signal TERM' TERM
+TEST_EXIT=0
+while kill -0 "$TEST_PID" 2>/dev/null; do wait "$TEST_PID"; TEST_EXIT=$?; done
+[ -n "${HARD_STOP:-}" ] && kill "$HARD_STOP" 2>/dev/null
+trap '' INT TERM   # the report is written whatever happens now
 
 # --- evidence ------------------------------------------------------------------------------
 REPORT_ARGS=(report --results "$RESULTS" --checklist "$ROOT/checklist" --out "$REPORTS" --target "$TARGET" --run-id "$RUN_ID")
 [ -n "$ATTESTATIONS" ] && REPORT_ARGS+=(--attestations "$ATTESTATIONS")
 [ $STRICT = 1 ] && REPORT_ARGS+=(--strict)
+[ -n "$INTERRUPTED" ] && REPORT_ARGS+=(--interrupted "$INTERRUPTED")
 "${CLI[@]}" "${REPORT_ARGS[@]}"
 EXIT=$?
 # A test host that crashed writes no results for what it did not run: never report that as green.

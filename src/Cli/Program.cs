@@ -9,7 +9,9 @@ namespace Acceptance.Cli;
 /// The suite's command line helper, called by run-tests.sh:
 ///   acceptance check-target FILE                 validate a target file (exit 2 on problems)
 ///   acceptance target-schema                     print the reference of every target-file key (markdown)
-///   acceptance report --results DIR --checklist DIR --out DIR [--attestations FILE] [--strict]
+///   acceptance cleanup --target FILE [--grace-minutes N]
+///                                                remove what killed runs left behind (run-scoped names, older than N minutes)
+///   acceptance report --results DIR --checklist DIR --out DIR [--attestations FILE] [--strict] [--interrupted INT|TERM]
 ///                                                checklist.md, summary.json, not-verified results, exit code
 /// Exit codes: 0 ok, 1 checks failed or broke (or, with --strict, lines not verified), 2 bad input.
 /// </summary>
@@ -23,6 +25,7 @@ public static class Program
             {
                 "check-target" when args.Length == 2 => CheckTarget(args[1]),
                 "target-schema" => TargetSchema(),
+                "cleanup" => Cleanup(Options.Parse(args.Skip(1))),
                 "report" => Report(Options.Parse(args.Skip(1))),
                 _ => Usage(),
             };
@@ -41,7 +44,7 @@ public static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: acceptance check-target FILE | acceptance target-schema | acceptance report --results DIR --checklist DIR --out DIR [--attestations FILE] [--strict] [--run-id ID] [--target FILE]");
+        Console.Error.WriteLine("usage: acceptance check-target FILE | acceptance target-schema | acceptance cleanup --target FILE [--grace-minutes N] | acceptance report --results DIR --checklist DIR --out DIR [--attestations FILE] [--strict] [--interrupted INT|TERM] [--run-id ID] [--target FILE]");
         return 2;
     }
 
@@ -60,6 +63,36 @@ public static class Program
         {
             Console.Error.WriteLine(e.Message);
             return 2;
+        }
+    }
+
+    private static int Cleanup(Options o)
+    {
+        TargetEnvironment target;
+        try { target = TargetFileLoader.Load(o.Require("target")); }
+        catch (TargetConfigurationException e) { Console.Error.WriteLine(e.Message); return 2; }
+        if (target.Service("pushgateway") is null)
+        {
+            Console.WriteLine("janitor: the target declares no Pushgateway: no run-scoped groups to look for");
+            return 0;
+        }
+        var grace = o.Get("grace-minutes") is { } m
+            ? TimeSpan.FromMinutes(double.TryParse(m, System.Globalization.CultureInfo.InvariantCulture, out var minutes) && minutes >= 0
+                ? minutes : throw new UsageException($"--grace-minutes: '{m}' is not a number of minutes"))
+            : Acceptance.Support.Lifecycle.LeftoverJanitor.DefaultGrace;
+        try
+        {
+            using var pushgateway = new Acceptance.Support.Pushgateway.PushgatewayDriver(target, new Acceptance.Support.Evidence.EvidenceLog());
+            var removed = new Acceptance.Support.Lifecycle.LeftoverJanitor(pushgateway).SweepAsync(grace, DateTimeOffset.UtcNow).GetAwaiter().GetResult();
+            Console.WriteLine(removed.Count == 0
+                ? $"janitor: nothing left behind by earlier runs (Pushgateway groups of the suite older than {grace.TotalMinutes:0} min)"
+                : $"janitor: removed {removed.Count} leftover(s) of earlier runs:\n  " + string.Join("\n  ", removed));
+            return 0;
+        }
+        catch (Exception e) when (e is Acceptance.Support.Outcomes.EnvironmentProblemException or Acceptance.Support.Outcomes.DeploymentDefectException)
+        {
+            Console.Error.WriteLine($"janitor: could not look for leftovers: {e.Message}");
+            return 1;
         }
     }
 
@@ -91,7 +124,8 @@ public static class Program
         }
         foreach (var r in attestations.Rejected) Console.Error.WriteLine($"attestation for {r.Id} not accepted: {r.Reason}");
 
-        var report = ChecklistReport.Build(results, catalog, attestations);
+        var interrupted = o.Get("interrupted");
+        var report = ChecklistReport.Build(results, catalog, attestations, interrupted is null ? null : "SIG" + interrupted);
         report.WritePlaceholders(new AllureResultsWriter(results));
 
         var target = o.Get("target") is { } t ? TryLoad(t) : null;
@@ -108,6 +142,8 @@ public static class Program
 
         var strict = o.Flag("strict");
         var exit = o.AttestationError is not null || leaks.Count > 0 ? Math.Max(report.ExitCode(strict), 2) : report.ExitCode(strict);
+        // An interrupted run is never green: 130 for SIGINT, 143 for SIGTERM, as a shell reports them.
+        if (interrupted is not null) exit = interrupted == "TERM" ? 143 : 130;
         var summary = new Dictionary<string, object?>
         {
             ["run_id"] = signOff.RunId,
@@ -120,6 +156,7 @@ public static class Program
             },
             ["lines"] = Enum.GetValues<LineStatus>().ToDictionary(ChecklistReport.Word, s => report.Lines.Count(l => l.Status == s)),
             ["exit_code"] = exit,
+            ["interrupted"] = interrupted is null ? null : "SIG" + interrupted,
             ["attestation_error"] = o.AttestationError,
             ["secret_leaks"] = leaks.Select(l => l.ToString()).ToList(),
         };

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Diagnostics;
 using Acceptance.Reporting.Allure;
 using Acceptance.TestSupport;
@@ -44,6 +45,44 @@ public sealed class RunScriptTests
         {
             holder.Kill();
         }
+    }
+
+    [Test]
+    public async Task Ctrl_C_during_the_alert_pipeline_cleans_up_reports_the_scenario_broken_and_exits_130()
+    {
+        using var folder = new TempDir("reports-interrupted");
+        using var target = TargetCopy.OfSandbox().Set("thresholds.alert_pipeline_timeout_seconds", "90").Save();
+        var pushgateway = Regex.Match(await File.ReadAllTextAsync(Repository.SandboxTarget), @"(?m)^  pushgateway:\s*\n\s+address:\s*(\S+)").Groups[1].Value.TrimEnd('/');
+        using var http = new HttpClient();
+        await using (await SandboxFault.OnAsync("webhook.down"))
+        {
+            var psi = new ProcessStartInfo(Path.Combine(Repository.Root, "run-tests.sh"),
+                ["--no-build", "--no-report", "--target", target.Path, "--tags", "@checklist:MON-AC-1"])
+            {
+                RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+                Environment = { ["ACCEPTANCE_REPORTS_DIR"] = folder.Path },
+            };
+            using var run = Process.Start(psi)!;
+            var output = run.StandardOutput.ReadToEndAsync();
+            var errors = run.StandardError.ReadToEndAsync();
+            // Wait until the scenario has pushed its group (it then waits for a notification that cannot come).
+            var deadline = DateTime.UtcNow.AddSeconds(90);
+            while (DateTime.UtcNow < deadline && !(await http.GetStringAsync(pushgateway + "/api/v1/metrics")).Contains("\"job\":\"acceptance-"))
+                await Task.Delay(500);
+            await Task.Delay(1000);
+
+            Process.Start("kill", ["-INT", run.Id.ToString()])!.WaitForExit();
+            var exited = run.WaitForExit(TimeSpan.FromSeconds(60));
+
+            exited.Should().BeTrue("an interrupted run ends within a minute: " + await errors);
+            run.ExitCode.Should().Be(130, await output + await errors);
+        }
+        (await http.GetStringAsync(pushgateway + "/api/v1/metrics")).Should().NotContain("\"job\":\"acceptance-", "the interrupted scenario's group is removed");
+        var summary = await File.ReadAllTextAsync(Path.Combine(folder.Path, "summary.json"));
+        summary.Should().Contain("\"exit_code\": 130").And.Contain("\"interrupted\": \"SIGINT\"");
+        var results = AllureResultReader.ReadFolder(Path.Combine(folder.Path, "allure-results")).Select(f => f.Result!).ToList();
+        results.Should().Contain(r => r.Status == AllureStatus.Broken && r.Message!.StartsWith("interrupted"), "the scenario cut short is reported broken, never lost");
+        (await File.ReadAllTextAsync(Path.Combine(folder.Path, "checklist.md"))).Should().Contain("interrupted");
     }
 
     [Test]

@@ -39,6 +39,8 @@ public sealed class AllureReqnrollListener(AllureResultsWriter writer, Checklist
 {
     private static readonly HashSet<string> Severities = ["blocker", "critical", "normal", "minor", "trivial"];
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<AllureReqnrollListener, byte> Running = new();
+    private readonly object _gate = new();
     private AllureResult? _result;
     private AllureStep? _step;
     private IScenarioContext? _scenario;
@@ -55,6 +57,50 @@ public sealed class AllureReqnrollListener(AllureResultsWriter writer, Checklist
 
     /// <summary>Handles one event (all the work is synchronous file writing).</summary>
     public void OnEvent(IExecutionEvent executionEvent)
+    {
+        lock (_gate) Handle(executionEvent);
+    }
+
+    /// <summary>
+    /// The run was stopped by a signal: every scenario still running is written BROKEN with <paramref name="reason"/> (its
+    /// evidence so far included), so the report shows what was cut short instead of losing it. Returns how many.
+    /// </summary>
+    public static int WriteInterrupted(string reason)
+    {
+        var n = 0;
+        foreach (var listener in Running.Keys)
+            lock (listener._gate)
+                if (listener.Interrupt(reason)) n++;
+        return n;
+    }
+
+    private bool Interrupt(string reason)
+    {
+        if (_result is null) return false;
+        var details = new AllureStatusDetails(reason, null);
+        if (_step is not null)
+        {
+            _step.Status = AllureStatus.Broken;
+            _step.StatusDetails = details;
+            _step.Stop = Now();
+            _step.Stage = "finished";
+            DrainEvidenceInto(_step.Attachments);
+            _result.Steps.Add(_step);
+            _step = null;
+        }
+        while (_stepIndex < _pickleSteps.Length) SkipStep();
+        _result.Status = AllureStatus.Broken;
+        _result.StatusDetails = details;
+        _result.Stage = "finished";
+        _result.Stop = Now();
+        writer.WriteResult(_result);
+        _result = null;
+        _scenario = null;
+        Running.TryRemove(this, out _);
+        return true;
+    }
+
+    private void Handle(IExecutionEvent executionEvent)
     {
         switch (executionEvent)
         {
@@ -113,6 +159,7 @@ public sealed class AllureReqnrollListener(AllureResultsWriter writer, Checklist
         if (!string.IsNullOrWhiteSpace(info.Description)) description.AppendLine(info.Description.Trim()).AppendLine();
         foreach (var item in items) description.AppendLine($"- **{item.Id}** ({item.Section} / {item.Group}): {item.Text}");
 
+        Running.TryAdd(this, 0);
         _result = new AllureResult
         {
             Name = info.Title + argText,
@@ -186,6 +233,7 @@ public sealed class AllureReqnrollListener(AllureResultsWriter writer, Checklist
         writer.WriteResult(_result);
         _result = null;
         _scenario = null;
+        Running.TryRemove(this, out _);
     }
 
     private (string, AllureStatusDetails?) StepOutcome(IScenarioStepContext context) => context.Status switch

@@ -50,7 +50,11 @@ public sealed partial class ChecklistReport
         : 0;
 
     /// <summary>Reads every *-result.json of <paramref name="resultsDir"/> and decides each line.</summary>
-    public static ChecklistReport Build(string resultsDir, ChecklistCatalog catalog, AttestationSet attestations)
+    /// <param name="resultsDir">The allure-results folder.</param>
+    /// <param name="catalog">The checklist lines.</param>
+    /// <param name="attestations">Attestations of manual lines.</param>
+    /// <param name="interruptedBy">The signal that stopped the run ("SIGINT"), or null: lines without a result then say so.</param>
+    public static ChecklistReport Build(string resultsDir, ChecklistCatalog catalog, AttestationSet attestations, string? interruptedBy = null)
     {
         var scenarios = ReadResults(resultsDir);
         var lines = new List<LineVerdict>();
@@ -59,12 +63,13 @@ public sealed partial class ChecklistReport
             var behind = scenarios.Where(s => s.ChecklistIds.Contains(item.Id, StringComparer.OrdinalIgnoreCase)).ToList();
             var attestation = attestations.For(item.Id);
             var rejected = attestations.Rejected.FirstOrDefault(r => r.Id.Equals(item.Id, StringComparison.OrdinalIgnoreCase));
-            lines.Add(Decide(item, behind, attestation, rejected));
+            lines.Add(Decide(item, behind, attestation, rejected, interruptedBy));
         }
         return new ChecklistReport(lines, scenarios);
     }
 
-    private static LineVerdict Decide(ChecklistItem item, List<ScenarioOutcome> behind, Attestation? attestation, RejectedAttestation? rejected)
+    private static LineVerdict Decide(ChecklistItem item, List<ScenarioOutcome> behind, Attestation? attestation, RejectedAttestation? rejected,
+        string? interruptedBy)
     {
         if (behind.Any(s => s.Status == AllureStatus.Failed))
             return new(item, LineStatus.Failed, behind, attestation, Summarise(behind, AllureStatus.Failed));
@@ -78,7 +83,9 @@ public sealed partial class ChecklistReport
             return new(item, LineStatus.Attested, behind, attestation, attestation.ToString());
         var reason = skipped.Count > 0
             ? Summarise(behind, skipped[0].Status)
-            : "no automated check covers this line and no valid attestation was given";
+            : interruptedBy is not null
+                ? $"no result: the run was interrupted ({interruptedBy}) before a check of this line finished (or none covers it), and no valid attestation was given"
+                : "no automated check covers this line and no valid attestation was given";
         if (rejected is not null) reason += $"; attestation rejected: {rejected.Reason}";
         return new(item, LineStatus.NotVerified, behind, null, reason);
     }

@@ -10,6 +10,7 @@ namespace Acceptance.Support.Lifecycle;
 /// </summary>
 public sealed class CleanupStack(EvidenceLog evidence)
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<CleanupStack, byte> Live = new();
     private readonly Stack<IAsyncDisposable> _items = new();
     private readonly object _gate = new();
 
@@ -17,7 +18,24 @@ public sealed class CleanupStack(EvidenceLog evidence)
     public T Push<T>(T item) where T : IAsyncDisposable
     {
         lock (_gate) _items.Push(item);
+        Live.TryAdd(this, 0);
         return item;
+    }
+
+    /// <summary>
+    /// Undoes what every running scenario created (the run was interrupted: SIGINT/SIGTERM), within <paramref name="deadline"/>;
+    /// returns the failures. Each stack's undos are idempotent, so a scenario's own cleanup running at the same time is harmless.
+    /// </summary>
+    public static IReadOnlyList<string> RunAllLive(TimeSpan deadline)
+    {
+        var failures = new List<string>();
+        var all = Task.WhenAll(Live.Keys.Select(async stack =>
+        {
+            try { await stack.RunAsync(); }
+            catch (Exception e) { lock (failures) failures.Add(e.Message); }
+        }));
+        if (!all.Wait(deadline)) failures.Add($"cleanup did not finish within {deadline.TotalSeconds:F0} s");
+        return failures;
     }
 
     /// <summary>Number of pending undos.</summary>
@@ -33,6 +51,7 @@ public sealed class CleanupStack(EvidenceLog evidence)
                 foreach (var item in _items) evidence.Note($"cleanup skipped (KEEP_SANDBOX=1): {item}");
                 _items.Clear();
             }
+            Live.TryRemove(this, out _);
             return;
         }
         var failures = new List<string>();
@@ -55,6 +74,7 @@ public sealed class CleanupStack(EvidenceLog evidence)
                 evidence.Note($"cleanup: {item}: FAILED: {e.Message}");
             }
         }
+        Live.TryRemove(this, out _);
         if (failures.Count > 0)
             throw new InvalidOperationException("Cleanup left something behind:\n  - " + string.Join("\n  - ", failures));
     }

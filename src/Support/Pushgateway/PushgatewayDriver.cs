@@ -18,6 +18,13 @@ public sealed record MetricGroup(string Job, IReadOnlyDictionary<string, string>
     public override string ToString() => $"job={Job}" + string.Concat(GroupingKey.Select(kv => $",{kv.Key}={kv.Value}"));
 }
 
+/// <summary>A group Pushgateway holds and when it was last pushed (null: unknown).</summary>
+public sealed record HeldGroup(MetricGroup Group, DateTimeOffset? PushedAt)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"{Group} (pushed {(PushedAt is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss") + " UTC" : "at an unknown time")})";
+}
+
 /// <summary>
 /// Pushes metrics to Pushgateway (https://github.com/prometheus/pushgateway#api) and removes them.
 /// Every push returns a handle whose disposal deletes the group, so nothing is left behind.
@@ -51,17 +58,24 @@ public sealed class PushgatewayDriver : IDisposable
     }
 
     /// <summary>True when Pushgateway holds a group with exactly this job and grouping key (GET /api/v1/metrics).</summary>
-    public async Task<bool> HoldsAsync(MetricGroup group, CancellationToken ct = default)
+    public async Task<bool> HoldsAsync(MetricGroup group, CancellationToken ct = default) =>
+        (await GroupsAsync(ct)).Any(g => g.Group.Job == group.Job && group.GroupingKey.All(kv => g.Group.GroupingKey.GetValueOrDefault(kv.Key) == kv.Value));
+
+    /// <summary>Every group Pushgateway holds, with the time of its last successful push (GET /api/v1/metrics).</summary>
+    public async Task<IReadOnlyList<HeldGroup>> GroupsAsync(CancellationToken ct = default)
     {
         var json = (await _http.GetOkAsync("api/v1/metrics", ct)).Json();
+        var groups = new List<HeldGroup>();
         foreach (var g in json.GetProperty("data").EnumerateArray())
         {
             var labels = g.GetProperty("labels").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
-            if (labels.GetValueOrDefault("job") == group.Job &&
-                group.GroupingKey.All(kv => labels.GetValueOrDefault(kv.Key) == kv.Value))
-                return true;
+            DateTimeOffset? pushed = null;
+            if (g.TryGetProperty("push_time_seconds", out var p) && p.TryGetProperty("metrics", out var m) && m.GetArrayLength() > 0 &&
+                double.TryParse(m[0].GetProperty("value").GetString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+                pushed = DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000));
+            groups.Add(new HeldGroup(new MetricGroup(labels.GetValueOrDefault("job") ?? "", labels.Where(l => l.Key != "job").ToDictionary()), pushed));
         }
-        return false;
+        return groups;
     }
 
     /// <summary>GET /-/healthy: the exchange (any status).</summary>
