@@ -75,6 +75,7 @@ public sealed class GrafanaClient : IDisposable
     public async Task<IReadOnlyList<GrafanaDatasource>> DashboardDatasourcesAsync(string dashboardUid, CancellationToken ct = default)
     {
         var json = await DashboardAsync(dashboardUid, ct);
+        var variables = DashboardVariables.From(json, TimeSpan.FromMinutes(5));
         var found = new Dictionary<string, GrafanaDatasource>();
         void Walk(JsonElement e)
         {
@@ -82,8 +83,10 @@ public sealed class GrafanaClient : IDisposable
             {
                 foreach (var p in e.EnumerateObject())
                 {
-                    if (p.Name == "datasource" && p.Value.ValueKind == JsonValueKind.Object && Str(p.Value, "uid") is { Length: > 0 } uid
-                        && !uid.StartsWith("${") && !uid.StartsWith("-- "))
+                    // A datasource variable ($datasource, ${DS_PROMETHEUS}) stands for the datasource it currently selects.
+                    var raw = p.Name == "datasource" && p.Value.ValueKind == JsonValueKind.Object ? Str(p.Value, "uid") : "";
+                    var uid = raw.StartsWith('$') ? variables.DatasourceOf(raw) ?? "" : raw;
+                    if (uid.Length > 0 && !uid.StartsWith("-- "))
                         found.TryAdd(uid, new GrafanaDatasource(uid, $"referenced by dashboard {dashboardUid}", Str(p.Value, "type"), "", false));
                     else Walk(p.Value);
                 }
@@ -120,6 +123,37 @@ public sealed class GrafanaClient : IDisposable
     /// Runs one panel target through the datasource query API (POST /api/ds/query, the way the panel would),
     /// over the last <paramref name="range"/>; returns the frames' data or the query's error.
     /// </summary>
+    /// <summary>
+    /// The values of <paramref name="label"/> among the series of <paramref name="selector"/>, through the datasource (what a
+    /// dashboard's <c>label_values(selector, label)</c> variable offers): an instant <c>group by (label) (selector)</c>.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> LabelValuesAsync(GrafanaDatasource datasource, string selector, string label, CancellationToken ct = default)
+    {
+        var body = new Dictionary<string, object?>
+        {
+            ["from"] = "now-5m", ["to"] = "now",
+            ["queries"] = new object[]
+            {
+                new Dictionary<string, object?>
+                {
+                    ["refId"] = "V", ["datasource"] = new Dictionary<string, string> { ["uid"] = datasource.Uid, ["type"] = datasource.Type },
+                    ["expr"] = $"group by ({label}) ({selector})", ["instant"] = true, ["range"] = false,
+                },
+            },
+        };
+        var x = await _http.SendAsync(HttpMethod.Post, Paths.DsQuery,
+            new StringContent(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json"), ct: ct);
+        if (!x.IsSuccess) throw ServiceResponseException.For(x);
+        var values = new List<string>();
+        if (x.Json().TryGetProperty("results", out var results) && results.TryGetProperty("V", out var v) && v.TryGetProperty("frames", out var frames))
+            foreach (var frame in frames.EnumerateArray())
+                if (frame.TryGetProperty("schema", out var schema) && schema.TryGetProperty("fields", out var fields))
+                    foreach (var field in fields.EnumerateArray())
+                        if (field.TryGetProperty("labels", out var labels) && labels.ValueKind == JsonValueKind.Object && Str(labels, label) is { Length: > 0 } value)
+                            values.Add(value);
+        return values.Distinct().Order(StringComparer.Ordinal).ToList();
+    }
+
     public async Task<QueryOutcome> QueryAsync(PanelQuery query, TimeSpan range, CancellationToken ct = default)
     {
         var body = new Dictionary<string, object?>

@@ -94,15 +94,20 @@ public sealed class GrafanaProbe(GrafanaClient client, EvidenceLog evidence)
         foreach (var dashboard in dashboards)
         {
             var model = await client.DashboardAsync(dashboard.Uid, ct);
-            foreach (var query in Queries(dashboard.Title, model, datasources, fallback))
-                outcomes.Add(await client.QueryAsync(query, range, ct));
+            var prometheus = datasources.Where(d => d.Type == "prometheus").OrderByDescending(d => d.IsDefault).FirstOrDefault();
+            var variables = await DashboardVariables.ResolveAsync(model, range, prometheus is null ? null
+                : (selector, label) => client.LabelValuesAsync(prometheus, selector, label, ct));
+            foreach (var query in Queries(dashboard.Title, model, datasources, fallback, variables))
+                outcomes.Add(variables.UnresolvedIn(query.Expression) is { Count: > 0 } unresolved
+                    ? new QueryOutcome(query, 0, 0, 0, $"uses dashboard variable(s) ${string.Join(", $", unresolved)} with no saved value or option: the panel cannot be queried as the browser shows it")
+                    : await client.QueryAsync(query with { Expression = variables.Substitute(query.Expression) }, range, ct));
         }
         return outcomes;
     }
 
     /// <summary>The panel queries of a dashboard model (rows' nested panels included; hidden targets skipped).</summary>
     public static IEnumerable<PanelQuery> Queries(string dashboard, JsonElement model, IReadOnlyList<GrafanaDatasource> datasources,
-        GrafanaDatasource? fallback)
+        GrafanaDatasource? fallback, DashboardVariables? variables = null)
     {
         if (!model.TryGetProperty("panels", out var panels)) yield break;
         foreach (var panel in Flatten(panels))
@@ -117,7 +122,7 @@ public sealed class GrafanaProbe(GrafanaClient client, EvidenceLog evidence)
                 var expr = target.TryGetProperty("expr", out var e) ? e.GetString() ?? "" : "";
                 if (expr.Length == 0) continue;
                 var reference = target.TryGetProperty("datasource", out var td) ? td : panelDs;
-                var ds = Resolve(reference, datasources) ?? OfReferencedType(reference, datasources) ?? fallback;
+                var ds = Resolve(reference, datasources) ?? ThroughVariable(reference, datasources, variables) ?? OfReferencedType(reference, datasources) ?? fallback;
                 var instant = target.TryGetProperty("instant", out var i) && i.ValueKind == JsonValueKind.True &&
                               !(target.TryGetProperty("range", out var r) && r.ValueKind == JsonValueKind.True);
                 yield return new PanelQuery(dashboard, id, title, target.TryGetProperty("refId", out var rid) ? rid.GetString() ?? "A" : "A",
@@ -153,6 +158,19 @@ public sealed class GrafanaProbe(GrafanaClient client, EvidenceLog evidence)
         JsonValueKind.String when reference.GetString() is { } name && !name.StartsWith('$') => datasources.FirstOrDefault(d => d.Name == name || d.Uid == name),
         _ => null,
     };
+
+    /// <summary>The datasource a datasource variable ("$datasource", "${DS_PROMETHEUS}") selects, by uid or name.</summary>
+    private static GrafanaDatasource? ThroughVariable(JsonElement reference, IReadOnlyList<GrafanaDatasource> datasources, DashboardVariables? variables)
+    {
+        var text = reference.ValueKind switch
+        {
+            JsonValueKind.Object when reference.TryGetProperty("uid", out var uid) && uid.ValueKind == JsonValueKind.String => uid.GetString(),
+            JsonValueKind.String => reference.GetString(),
+            _ => null,
+        };
+        return text is null || variables?.DatasourceOf(text) is not { } selected ? null
+            : datasources.FirstOrDefault(d => d.Uid == selected || d.Name == selected);
+    }
 
     /// <summary>
     /// A datasource of the type a template reference names ({"type": "prometheus", "uid": "$datasource"}), the default one

@@ -260,10 +260,10 @@ public sealed class GrafanaRulesTests
     }
 
     private static async Task<IReadOnlyList<QueryOutcome>> PanelDataAsync(string dashboardBody, string dsQueryBody, string uid = "cIBgcSjkk",
-        string title = "Production Overview", int dsQueryStatus = 200)
+        string title = "Production Overview", int dsQueryStatus = 200, string? datasourcesBody = null)
     {
         await using var server = new FixtureServer()
-            .On(PathOf(GrafanaClient.Paths.Datasources), SharedFixtures.Text("grafana/datasources-list.json"))
+            .On(PathOf(GrafanaClient.Paths.Datasources), datasourcesBody ?? SharedFixtures.Text("grafana/datasources-list.json"))
             .On(DashboardPath(uid), dashboardBody)
             .On(PathOf(GrafanaClient.Paths.DsQuery), dsQueryBody, status: dsQueryStatus);
         return await Probe(server, p => p.PanelDataAsync([new DashboardRef(uid, title, $"/d/{uid}")], Range));
@@ -327,14 +327,25 @@ public sealed class GrafanaRulesTests
         var model = SharedFixtures.RealText("grafana/kube-prometheus-node-mixin-nodes.json");
         var dashboard = $$"""{ "dashboard": {{model}}, "meta": {} }""";
 
-        var outcomes = await PanelDataAsync(dashboard, DsQueryForEveryRefId(["A"]), "7d57716318ee0dddbac5a7f451fb7753", "Node Exporter / Nodes");
+        // The browser asks the Prometheus datasource for the $instance values (label_values): so does the suite.
+        var datasources = SharedFixtures.Json("grafana/datasources-list.json").AsArray();
+        datasources.Add(JsonNode.Parse("""{ "id": 9, "uid": "prom", "name": "Prometheus", "type": "prometheus", "url": "http://p:9090", "isDefault": true }"""));
+        var answer = JsonNode.Parse(DsQueryForEveryRefId(["A"]))!;
+        answer["results"]!["V"] = JsonNode.Parse("""{ "frames": [ { "schema": { "refId": "V", "fields": [ { "name": "Value", "type": "number", "labels": { "instance": "node-1:9100" } } ] } } ] }""");
+
+        var outcomes = await PanelDataAsync(dashboard, answer.ToJsonString(), "7d57716318ee0dddbac5a7f451fb7753", "Node Exporter / Nodes",
+            datasourcesBody: datasources.ToJsonString());
 
         outcomes.Should().HaveCount(17);
+        outcomes.Should().OnlyContain(o => !o.Query.Expression.Contains('$'), "dashboard and built-in variables are substituted before the query is sent");
+        outcomes.Should().OnlyContain(o => o.Query.Expression.Contains("node-1:9100") || !o.Query.Expression.Contains("instance="));
         outcomes.Select(o => o.Query.RefId).Should().OnlyContain(r => r == "A", "the mixin's targets carry no refId");
         GrafanaRules.PanelsHaveData(outcomes, Range).Holds.Should().BeTrue();
 
-        var empty = await PanelDataAsync(dashboard, DsQueryForEveryRefId(["A"], r => r["frames"] = new JsonArray()),
-            "7d57716318ee0dddbac5a7f451fb7753", "Node Exporter / Nodes");
+        var emptyAnswer = JsonNode.Parse(DsQueryForEveryRefId(["A"], r => r["frames"] = new JsonArray()))!;
+        emptyAnswer["results"]!["V"] = answer["results"]!["V"]!.DeepClone();
+        var empty = await PanelDataAsync(dashboard, emptyAnswer.ToJsonString(), "7d57716318ee0dddbac5a7f451fb7753", "Node Exporter / Nodes",
+            datasourcesBody: datasources.ToJsonString());
         var v = GrafanaRules.PanelsHaveData(empty, Range);
         v.Holds.Should().BeFalse();
         v.Shortfalls.Should().HaveCount(17);
@@ -382,5 +393,62 @@ public sealed class GrafanaRulesTests
             .Should().Equal("prom2");
         GrafanaProbe.Queries("n", model, [Documented()], Documented()).Select(q => q.DatasourceUid).Distinct()
             .Should().Equal(new[] { "H8joYFVGz" }, "without a Prometheus datasource the fallback is all there is");
+    }
+
+    [Test]
+    public void Saved_variable_values_and_the_built_ins_are_substituted_as_the_browser_does()
+    {
+        var model = JsonDocument.Parse("""
+            { "templating": { "list": [
+                { "name": "job", "type": "query", "current": { "value": "node" } },
+                { "name": "instance", "type": "query", "multi": true, "current": { "value": ["a:9100", "b:9100"] } },
+                { "name": "env", "type": "custom", "includeAll": true, "allValue": ".+", "current": { "value": "$__all" } },
+                { "name": "ds", "type": "datasource", "query": "prometheus", "current": { "value": "Prometheus" } },
+                { "name": "nothing", "type": "query" } ] } }
+            """).RootElement;
+
+        var v = DashboardVariables.From(model, TimeSpan.FromMinutes(5));
+
+        v.Substitute("rate(x{job=\"$job\",instance=~\"${instance}\",env=~\"[[env]]\"}[$__rate_interval]) / $__range_s")
+            .Should().Be("rate(x{job=\"node\",instance=~\"(a:9100|b:9100)\",env=~\".+\"}[1m]) / 300");
+        v.Substitute("${instance:csv}").Should().Be("a:9100,b:9100");
+        v.DatasourceOf("$ds").Should().Be("Prometheus");
+        v.UnresolvedIn("up{x=\"$nothing\",job=\"$job\"}").Should().Equal("nothing");
+        v.Substitute("$unknown_var").Should().Be("$unknown_var", "a name the dashboard does not define stays as written");
+    }
+
+    [Test]
+    public async Task A_query_variable_without_a_saved_value_is_asked_of_the_datasource_with_earlier_variables_substituted()
+    {
+        var model = JsonDocument.Parse("""
+            { "templating": { "list": [
+                { "name": "cluster", "type": "query", "includeAll": true, "allValue": ".*", "query": "label_values(up, cluster)" },
+                { "name": "instance", "type": "query", "query": { "query": "label_values(node_uname_info{cluster=~\"$cluster\"}, instance)" } } ] } }
+            """).RootElement;
+        var asked = new List<(string, string)>();
+
+        var v = await DashboardVariables.ResolveAsync(model, TimeSpan.FromMinutes(5), (selector, label) =>
+        {
+            asked.Add((selector, label));
+            return Task.FromResult<IReadOnlyList<string>>(label == "instance" ? ["n2:9100", "n1:9100"] : []);
+        });
+
+        asked.Should().Equal(("up", "cluster"), ("node_uname_info{cluster=~\".*\"}", "instance"));
+        v.Substitute("up{cluster=~\"$cluster\",instance=\"$instance\"}").Should().Be("up{cluster=~\".*\",instance=\"n2:9100\"}",
+            "All with no values is its allValue; otherwise the first value the datasource offers");
+    }
+
+    [Test]
+    public void A_panel_whose_datasource_is_a_variable_goes_to_the_datasource_the_variable_selects()
+    {
+        var model = JsonDocument.Parse("""
+            { "templating": { "list": [ { "name": "ds", "type": "datasource", "query": "prometheus", "current": { "value": "prom2" } } ] },
+              "panels": [ { "id": 1, "title": "Up", "datasource": { "type": "prometheus", "uid": "${ds}" }, "targets": [ { "refId": "A", "expr": "up" } ] } ] }
+            """).RootElement;
+        var second = new GrafanaDatasource("prom2", "Prometheus 2", "prometheus", "http://p2:9090", false);
+
+        var queries = GrafanaProbe.Queries("d", model, [Prometheus, second], Prometheus, DashboardVariables.From(model, TimeSpan.FromMinutes(5))).ToList();
+
+        queries.Should().ContainSingle().Which.DatasourceUid.Should().Be("prom2");
     }
 }
