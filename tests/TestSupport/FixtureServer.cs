@@ -35,7 +35,7 @@ public sealed class FixtureServer : IAsyncDisposable
     /// <summary>Requests received, as "METHOD /path?query".</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
 
-    /// <summary>Answers <paramref name="path"/> (e.g. "/v1/status/leader") with <paramref name="body"/>.</summary>
+    /// <summary>Answers <paramref name="path"/> (e.g. "/v1/status/leader"; "/metrics/job/*" for every path under it) with <paramref name="body"/>.</summary>
     public FixtureServer On(string path, string body, int status = 200, IReadOnlyDictionary<string, string>? headers = null,
         string contentType = "application/json")
     {
@@ -71,7 +71,9 @@ public sealed class FixtureServer : IAsyncDisposable
             var target = parts.Length > 1 ? parts[1] : "/";
             Requests.Enqueue($"{parts[0]} {target}");
             var path = target.Split('?')[0];
-            var answer = _routes.GetValueOrDefault(target) ?? _routes.GetValueOrDefault(path) ?? new CannedResponse(404, "not found", "text/plain");
+            var answer = _routes.GetValueOrDefault(target) ?? _routes.GetValueOrDefault(path)
+                         ?? _routes.Where(r => r.Key.EndsWith('*') && path.StartsWith(r.Key[..^1], StringComparison.Ordinal)).Select(r => r.Value).FirstOrDefault()
+                         ?? new CannedResponse(404, "not found", "text/plain");
             var bytes = Encoding.UTF8.GetBytes(answer.Body);
             var head = new StringBuilder()
                 .Append($"HTTP/1.1 {answer.Status} {(HttpStatusCode)answer.Status}\r\n")

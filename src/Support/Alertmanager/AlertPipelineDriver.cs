@@ -86,7 +86,10 @@ public sealed class AlertPipelineDriver(PrometheusClient prometheus, Pushgateway
         {
             var alerts = await alertmanager.AlertsAsync($"job=\"{Job}\"", token);
             seen = alerts.FirstOrDefault(a => a.Name == AlertName);
-            return (seen is not null && seen.Receivers.Contains(expectedReceiver), seen?.ToString() ?? "not in /api/v2/alerts yet");
+            // A silenced or inhibited alert is never delivered: that is the answer, not a reason to wait.
+            return seen is { IsSuppressed: true }
+                ? (false, $"Alertmanager holds the alert but suppresses it: {seen}", true)
+                : (seen is not null && seen.Receivers.Contains(expectedReceiver), seen?.ToString() ?? "not in /api/v2/alerts yet", false);
         }, ct);
         return (stage, seen);
     }
@@ -115,14 +118,19 @@ public sealed class AlertPipelineDriver(PrometheusClient prometheus, Pushgateway
         $"Alert pipeline latencies for {AlertName}{{job=\"{Job}\"}} (deadline {deadline.TotalSeconds:F0} s from the push):\n  " +
         string.Join("\n  ", _stages);
 
-    private async Task<PipelineStage> StageAsync(string name, Func<CancellationToken, Task<(bool Done, string State)>> check, CancellationToken ct)
+    private Task<PipelineStage> StageAsync(string name, Func<CancellationToken, Task<(bool Done, string State)>> check, CancellationToken ct) =>
+        StageAsync(name, async token => { var (done, state) = await check(token); return (done, state, false); }, ct);
+
+    /// <summary>Polls a stage; a terminal state (e.g. the alert silenced) ends it at once, saying so.</summary>
+    private async Task<PipelineStage> StageAsync(string name, Func<CancellationToken, Task<(bool Done, string State, bool Terminal)>> check, CancellationToken ct)
     {
         var poll = await Poll.TryUntilAsync($"alert pipeline: {name}", Remaining, TimeSpan.FromMilliseconds(500), async token =>
         {
-            var (done, state) = await check(token);
+            var (done, state, terminal) = await check(token);
+            if (!done && terminal) throw new StopPollingException(state);
             return done ? PollCheck<bool>.Satisfied(true, state) : PollCheck<bool>.NotYet(false, state);
         }, evidence, ct);
-        return Record(name, poll.Converged, poll.LastState);
+        return Record(name, poll.Converged, poll.StoppedBecause is { } why ? $"{why} (stopped at once: waiting cannot help)" : poll.LastState);
     }
 
     private PipelineStage Record(string name, bool reached, string detail)

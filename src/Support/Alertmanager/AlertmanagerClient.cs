@@ -8,15 +8,20 @@ namespace Acceptance.Support.Alertmanager;
 
 /// <summary>An alert as Alertmanager holds it (/api/v2/alerts), with the receivers it was routed to.</summary>
 public sealed record AlertmanagerAlert(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<string> Receivers, string State,
-    string StartsAt, string Fingerprint)
+    string StartsAt, string Fingerprint, IReadOnlyList<string>? SilencedBy = null, IReadOnlyList<string>? InhibitedBy = null)
 {
+    /// <summary>Silenced or inhibited: Alertmanager will not notify anybody of it while that lasts.</summary>
+    public bool IsSuppressed => State == "suppressed" || SilencedBy is { Count: > 0 } || InhibitedBy is { Count: > 0 };
+
     /// <summary>The alertname label.</summary>
     public string Name => Labels.GetValueOrDefault("alertname") ?? "";
 
     /// <inheritdoc />
     public override string ToString() =>
         $"{Name}{{{string.Join(",", Labels.Where(l => l.Key != "alertname").OrderBy(l => l.Key).Select(l => $"{l.Key}=\"{l.Value}\""))}}} " +
-        $"{State} → receivers [{string.Join(", ", Receivers)}]";
+        $"{State} → receivers [{string.Join(", ", Receivers)}]" +
+        (SilencedBy is { Count: > 0 } ? $" silenced by [{string.Join(", ", SilencedBy)}]" : "") +
+        (InhibitedBy is { Count: > 0 } ? $" inhibited by [{string.Join(", ", InhibitedBy)}]" : "");
 }
 
 /// <summary>
@@ -67,8 +72,14 @@ public sealed class AlertmanagerClient : IDisposable
             a.TryGetProperty("receivers", out var r) ? r.EnumerateArray().Select(x => x.GetProperty("name").GetString() ?? "").ToList() : [],
             a.TryGetProperty("status", out var s) && s.TryGetProperty("state", out var st) ? st.GetString() ?? "" : "",
             a.TryGetProperty("startsAt", out var sa) ? sa.GetString() ?? "" : "",
-            a.TryGetProperty("fingerprint", out var f) ? f.GetString() ?? "" : "")).ToList();
+            a.TryGetProperty("fingerprint", out var f) ? f.GetString() ?? "" : "",
+            Ids(a, "silencedBy"), Ids(a, "inhibitedBy"))).ToList();
     }
+
+    private static IReadOnlyList<string> Ids(JsonElement alert, string field) =>
+        alert.TryGetProperty("status", out var s) && s.TryGetProperty(field, out var ids) && ids.ValueKind == JsonValueKind.Array
+            ? ids.EnumerateArray().Select(i => i.GetString() ?? "").Where(i => i.Length > 0).ToList()
+            : [];
 
     /// <summary>Receiver names (/api/v2/receivers).</summary>
     public async Task<IReadOnlyList<string>> ReceiversAsync(CancellationToken ct = default) =>
