@@ -88,15 +88,7 @@ public sealed class AllureReqnrollListener(AllureResultsWriter writer, Checklist
             _result.Steps.Add(_step);
             _step = null;
         }
-        while (_stepIndex < _pickleSteps.Length) SkipStep();
-        _result.Status = AllureStatus.Broken;
-        _result.StatusDetails = details;
-        _result.Stage = "finished";
-        _result.Stop = Now();
-        writer.WriteResult(_result);
-        _result = null;
-        _scenario = null;
-        Running.TryRemove(this, out _);
+        Complete(_result, AllureStatus.Broken, details);
         return true;
     }
 
@@ -221,16 +213,23 @@ public sealed class AllureReqnrollListener(AllureResultsWriter writer, Checklist
     private void FinishScenario(IScenarioContext scenario)
     {
         if (_result is null || !ReferenceEquals(scenario, _scenario)) return;
-        // Steps that never started (a hook failed, or the runtime skipped them silently) are shown as skipped.
-        while (_stepIndex < _pickleSteps.Length) SkipStep();
-        DrainEvidenceInto(_result.Attachments);
-
         var (status, details) = ScenarioOutcome(scenario);
-        _result.Status = status;
-        _result.StatusDetails = details;
-        _result.Stage = "finished";
-        _result.Stop = Now();
-        writer.WriteResult(_result);
+        Complete(_result, status, details);
+    }
+
+    /// <summary>
+    /// Finishes the scenario's result: steps that never started (a hook failed, the runtime skipped them silently, the run
+    /// was interrupted) are shown as skipped, the evidence left is attached, and the result is written.
+    /// </summary>
+    private void Complete(AllureResult result, string status, AllureStatusDetails? details)
+    {
+        while (_stepIndex < _pickleSteps.Length) SkipStep();
+        DrainEvidenceInto(result.Attachments);
+        result.Status = status;
+        result.StatusDetails = details;
+        result.Stage = "finished";
+        result.Stop = Now();
+        writer.WriteResult(result);
         _result = null;
         _scenario = null;
         Running.TryRemove(this, out _);
