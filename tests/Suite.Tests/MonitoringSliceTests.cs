@@ -51,4 +51,20 @@ public sealed class MonitoringSliceTests
         var groups = await http.GetStringAsync($"http://127.0.0.1:{stack.PushgatewayPort}/api/v1/metrics");
         groups.Should().NotContain("acceptance_probe_value", "the cleanup stack must delete the pushed group");
     }
+
+    [Test]
+    public async Task An_answer_of_another_shape_is_broken_naming_the_exchange()
+    {
+        await using var prometheus = new FixtureServer()
+            .On("/api/v1/targets", """{"status":"success","data":{"droppedTargets":[]}}""")
+            .On("/api/v1/status/runtimeinfo", """{"status":"success","data":["not","an","object"]}""");
+        using var dir = new TempDir("shape");
+        var target = dir.File("target.yaml", $"name: shape\nenvironment: test\nservices:\n  prometheus: {{ address: '{prometheus.Url}' }}\n");
+
+        var results = await SuiteRun.RunByNameAsync(["Prometheus scrapes all its configured targets successfully"], target);
+
+        var r = results.Should().ContainSingle().Subject;
+        r.Status.Should().Be("broken", r.ToString());
+        r.Message.Should().Contain($"Prometheus GET {prometheus.Url}/api/v1/targets?state=active → 200").And.Contain("does not have the shape the suite reads");
+    }
 }

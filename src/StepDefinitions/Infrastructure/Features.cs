@@ -20,6 +20,9 @@ public sealed class AcceptanceRuntimePlugin : IRuntimePlugin
     {
         // "Not verified" (the target cannot show this line) is a skip with its reason, never a failure or a pass.
         NUnitRuntimeProvider.SkipWhen = e => e is Acceptance.Support.Outcomes.NotVerifiedException;
+        // An answer of another shape than the suite reads is BROKEN naming the exchange (one place, every client).
+        runtimePluginEvents.CustomizeGlobalDependencies += (_, args) =>
+            args.ObjectContainer.RegisterTypeAs<Infrastructure.AnswerShapeBindingInvoker, Reqnroll.Bindings.IAsyncBindingInvoker>();
         new NUnitRuntimePlugin().Initialize(runtimePluginEvents, runtimePluginParameters, unitTestProviderConfiguration);
         new AllureRuntimePlugin().Initialize(runtimePluginEvents, runtimePluginParameters, unitTestProviderConfiguration);
     }

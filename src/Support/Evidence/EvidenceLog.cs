@@ -21,6 +21,12 @@ public sealed class EvidenceLog
     private readonly List<EvidenceItem> _pending = [];
     private readonly List<string> _notes = [];
 
+    /// <summary>
+    /// The last exchange with the target in this scenario ("Consul GET https://…/v1/agent/members → 200", redacted): when
+    /// an answer turns out not to have the shape the suite reads, the error names it.
+    /// </summary>
+    public string? LastExchange { get; set; }
+
     /// <summary>Attaches text (redacted).</summary>
     public void AttachText(string name, string text, string mimeType = "text/plain", string extension = "txt")
     {

@@ -141,6 +141,7 @@ public sealed class ServiceHttp : IDisposable
                 .GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase)
                 .ToDictionary(g => g.Key, g => string.Join(", ", g.SelectMany(h => h.Value)), StringComparer.OrdinalIgnoreCase);
             var exchange = new HttpExchange(System, method.Method, url, response.StatusCode, body, responseHeaders, sw.Elapsed);
+            _evidence.LastExchange = SecretRegistry.Redact($"{exchange} ({HttpExchange.Truncate(body.Trim(), 300)})");
             if (record) Record(request, requestBody, exchange);
             // The sandbox's stand-ins mark every answer; the report must never pass one off as the product.
             RunFacts.Set($"{Endpoint.Key}.kind", exchange.Header("X-Sandbox-Standin") is not null ? "stand-in" : "real");

@@ -65,3 +65,22 @@ public static class OutcomeClassifier
         return error.Message;
     }
 }
+
+/// <summary>
+/// An answer that does not have the shape the suite reads (a missing field, an object where a list was expected): the check
+/// could not read its facts, so it is BROKEN, and the message names the exchange that carried the answer.
+/// </summary>
+public static class AnswerShape
+{
+    /// <summary>True for the errors reading a JSON answer of another shape raises.</summary>
+    public static bool IsShapeError(Exception e) =>
+        e is KeyNotFoundException or FormatException or System.Text.Json.JsonException
+        || (e is InvalidOperationException or IndexOutOfRangeException or ArgumentOutOfRangeException
+            && (e.StackTrace?.Contains("System.Text.Json", StringComparison.Ordinal) ?? false));
+
+    /// <summary>The broken-outcome error for a shape error met while reading <paramref name="lastExchange"/>, or null when it is not one.</summary>
+    public static EnvironmentProblemException? Explain(Exception e, string? lastExchange) =>
+        lastExchange is not null && IsShapeError(e)
+            ? new EnvironmentProblemException($"{lastExchange}: the answer does not have the shape the suite reads ({e.GetType().Name}: {e.Message})", e)
+            : null;
+}

@@ -57,3 +57,40 @@ public sealed class StatusClassificationTests
         PrometheusRules.WebUiServes(ui).Holds.Should().BeTrue();
     }
 }
+
+/// <summary>An answer of another shape than the suite reads is BROKEN naming the exchange, never a bare .NET error.</summary>
+public sealed class AnswerShapeTests
+{
+    [Test]
+    public void A_missing_field_in_a_JSON_answer_names_the_exchange()
+    {
+        var e = Catch(() => System.Text.Json.JsonDocument.Parse("""{"data":{}}""").RootElement.GetProperty("data").GetProperty("activeTargets"));
+
+        var broken = AnswerShape.Explain(e, "Prometheus GET http://p/api/v1/targets → 200 ({\"data\":{}})");
+
+        broken.Should().NotBeNull();
+        OutcomeClassifier.Classify(broken).Should().Be(OutcomeKind.Broken);
+        broken!.Message.Should().StartWith("Prometheus GET http://p/api/v1/targets → 200").And.Contain("does not have the shape the suite reads (KeyNotFoundException");
+    }
+
+    [Test]
+    public void A_list_where_an_object_was_expected_names_the_exchange()
+    {
+        var e = Catch(() => System.Text.Json.JsonDocument.Parse("[]").RootElement.EnumerateObject().ToList());
+        AnswerShape.Explain(e, "Consul GET http://c/v1/catalog/services → 200").Should().NotBeNull();
+    }
+
+    [Test]
+    public void Other_errors_are_left_as_they_are()
+    {
+        AnswerShape.Explain(new InvalidOperationException("a bug of the suite"), "x").Should().BeNull("only errors of reading JSON are about the answer's shape");
+        AnswerShape.Explain(new KeyNotFoundException("k"), null).Should().BeNull("without an exchange there is nothing to name");
+    }
+
+    private static Exception Catch(Action a)
+    {
+        try { a(); }
+        catch (Exception e) { return e; }
+        throw new AssertionException("expected an exception");
+    }
+}
