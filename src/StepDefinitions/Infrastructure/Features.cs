@@ -5,6 +5,8 @@ using Reqnroll.Plugins;
 
 [assembly: RuntimePlugin(typeof(Acceptance.StepDefinitions.AcceptanceRuntimePlugin))]
 [assembly: Parallelizable(ParallelScope.Fixtures)]
+// Checks mostly wait on the network: four features at a time on two cores; an unreachable service costs one timeout, not one per feature.
+[assembly: LevelOfParallelism(4)]
 
 namespace Acceptance.StepDefinitions;
 

@@ -135,7 +135,8 @@ public sealed class ServiceHttp : IDisposable
         var sw = Stopwatch.StartNew();
         try
         {
-            using var response = await _client.SendAsync(request, ct);
+            using var response = await ServiceCircuit.FirstContactAsync(url, () => _client.SendAsync(request, ct),
+                e => !ct.IsCancellationRequested && Explain(e, _client.Timeout, ConnectTimeout) is (var why, true) ? why : null, ct);
             var body = await response.Content.ReadAsStringAsync(ct);
             var responseHeaders = response.Headers.Concat(response.Content.Headers)
                 .GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase)
@@ -146,6 +147,10 @@ public sealed class ServiceHttp : IDisposable
             // The sandbox's stand-ins mark every answer; the report must never pass one off as the product.
             RunFacts.Set($"{Endpoint.Key}.kind", exchange.Header("X-Sandbox-Standin") is not null ? "stand-in" : "real");
             return exchange;
+        }
+        catch (ServiceCircuit.CircuitOpenException open)
+        {
+            throw new EnvironmentProblemException($"{System} {method.Method} {url}: {open.Message}");
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException && !ct.IsCancellationRequested)
         {
@@ -222,6 +227,40 @@ public sealed class ServiceHttp : IDisposable
 public static class ServiceCircuit
 {
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Open_ = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> FirstContact = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> Answered = new();
+
+    /// <summary>
+    /// Runs <paramref name="send"/>; until an address has answered once (or its circuit opened), its requests go one at a
+    /// time, so scenarios running in parallel do not each wait out the same timeout against an unreachable service.
+    /// </summary>
+    /// <param name="url">The request's URL (its scheme, host and port name the circuit).</param>
+    /// <param name="send">The request.</param>
+    /// <param name="unreachable">For a failed request: why, when the failure means the address cannot be reached (null otherwise).</param>
+    /// <param name="ct">Cancellation.</param>
+    public static async Task<T> FirstContactAsync<T>(Uri url, Func<Task<T>> send, Func<Exception, string?> unreachable, CancellationToken ct)
+    {
+        var key = url.GetLeftPart(UriPartial.Authority);
+        if (Answered.ContainsKey(key)) return await send();
+        var gate = FirstContact.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            if (OpenReason(url) is { } seen) throw new CircuitOpenException(seen);
+            var result = await send();
+            Answered.TryAdd(key, 0);
+            return result;
+        }
+        catch (Exception e) when (e is not CircuitOpenException && unreachable(e) is { } why)
+        {
+            Open(url, why); // before the gate opens: the requests waiting behind this one end at once
+            throw;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
 
     /// <summary>Opens the circuit of <paramref name="url"/>'s scheme, host and port.</summary>
     public static void Open(Uri url, string why) =>
@@ -230,8 +269,15 @@ public static class ServiceCircuit
     /// <summary>Why the address of <paramref name="url"/> is known to be unreachable in this run, or null.</summary>
     public static string? OpenReason(Uri url) => Open_.GetValueOrDefault(url.GetLeftPart(UriPartial.Authority));
 
+    /// <summary>The circuit of an address opened while a request waited for its first contact.</summary>
+    public sealed class CircuitOpenException(string reason) : Exception(reason);
+
     /// <summary>Closes every circuit (tests).</summary>
-    public static void Reset() => Open_.Clear();
+    public static void Reset()
+    {
+        Open_.Clear();
+        Answered.Clear();
+    }
 }
 
 /// <summary>TLS client settings that trust a given CA bundle (and only it) when one is named.</summary>

@@ -48,7 +48,7 @@ public sealed class DnsProbe
         Server = dns.Address;
         Domain = dns.Domain.Trim('.');
         _evidence = evidence;
-        _recorder = new TransportRecorder("DNS", evidence, TimeSpan.FromSeconds(8));
+        _recorder = new TransportRecorder("DNS", evidence, TimeSpan.FromSeconds(8), circuit: $"DNS {dns.Address}");
         _lookup = new LookupClient(new LookupClientOptions(new IPEndPoint(ip, hp.Port))
         {
             UseCache = false, Timeout = TimeSpan.FromSeconds(3), Retries = 1, ThrowDnsErrors = false, UseTcpFallback = true,

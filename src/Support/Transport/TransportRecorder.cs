@@ -25,8 +25,17 @@ public sealed record TransportExchange(string System, string Operation, string T
 /// (refused, unreachable, no answer in time) becomes one <see cref="EnvironmentProblemException"/> naming the system,
 /// operation and target, so the scenario is BROKEN within seconds instead of hanging or failing.
 /// </summary>
-public sealed class TransportRecorder(string system, EvidenceLog evidence, TimeSpan? deadline = null)
+/// <param name="system">The system's name in evidence and messages.</param>
+/// <param name="evidence">Where exchanges are recorded.</param>
+/// <param name="deadline">Deadline of one exchange (default 10 s).</param>
+/// <param name="circuit">
+/// The address whose unreachability is remembered for the run ("DNS 127.0.0.1:8600"): once it could not be reached, every
+/// later exchange with it ends at once with the same reason. Null: no circuit (each exchange stands alone).
+/// </param>
+public sealed class TransportRecorder(string system, EvidenceLog evidence, TimeSpan? deadline = null, string? circuit = null)
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Unreachable = new();
+
     private readonly TimeSpan _deadline = deadline ?? TimeSpan.FromSeconds(10);
 
     /// <summary>The system's name in evidence and messages.</summary>
@@ -39,6 +48,8 @@ public sealed class TransportRecorder(string system, EvidenceLog evidence, TimeS
     public async Task<T> RecordAsync<T>(string operation, string target, Func<CancellationToken, Task<T>> call,
         Func<T, (string Outcome, string Detail)> describe, CancellationToken ct = default)
     {
+        if (circuit is not null && Unreachable.TryGetValue(circuit, out var seen))
+            throw new EnvironmentProblemException($"{system} {operation} {target}: {seen}");
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(_deadline);
         var sw = Stopwatch.StartNew();
@@ -51,7 +62,8 @@ public sealed class TransportRecorder(string system, EvidenceLog evidence, TimeS
         }
         catch (Exception e) when (e is not EnvironmentProblemException && !ct.IsCancellationRequested && IsTransportFailure(e))
         {
-            var why = Explain(e);
+            var why = Explain(e, sw.Elapsed);
+            if (circuit is not null) Unreachable.TryAdd(circuit, $"{why}; seen at {DateTime.UtcNow:HH:mm:ss} UTC, so it is not asked again in this run");
             Attach(new TransportExchange(system, operation, target, why, e.ToString(), sw.Elapsed));
             throw new EnvironmentProblemException($"{system} {operation} {target}: {why}", e);
         }
@@ -69,7 +81,7 @@ public sealed class TransportRecorder(string system, EvidenceLog evidence, TimeS
         e is OperationCanceledException or TimeoutException or SocketException or IOException or global::System.Security.Authentication.AuthenticationException
         || e.InnerException is not null && IsTransportFailure(e.InnerException);
 
-    private string Explain(Exception e)
+    private string Explain(Exception e, TimeSpan elapsed)
     {
         for (var x = e; x is not null; x = x.InnerException)
         {
@@ -79,7 +91,7 @@ public sealed class TransportRecorder(string system, EvidenceLog evidence, TimeS
                 case SocketException se when se.SocketErrorCode == SocketError.HostNotFound: return "host not found (DNS)";
                 case SocketException se: return $"network error: {se.SocketErrorCode}";
                 case global::System.Security.Authentication.AuthenticationException ae: return $"TLS handshake failed: {ae.Message}";
-                case OperationCanceledException or TimeoutException: return $"no answer within {_deadline.TotalSeconds:F0} s";
+                case OperationCanceledException or TimeoutException: return $"no answer within {Math.Min(elapsed.TotalSeconds, _deadline.TotalSeconds):F0} s";
             }
         }
         return e.Message;

@@ -277,6 +277,25 @@ public sealed class ServiceCircuitTests
     }
 
     [Test]
+    public async Task Requests_running_in_parallel_wait_out_an_unreachable_service_once_not_each()
+    {
+        await using var hanging = new TinyServer(neverAnswer: true);
+        var endpoint = new ServiceEndpoint { Key = "nomad", Address = hanging.Url() };
+        using var a = new ServiceHttp("Nomad", endpoint, null, new EvidenceLog(), timeout: TimeSpan.FromSeconds(1));
+        using var b = new ServiceHttp("Nomad", endpoint, null, new EvidenceLog(), timeout: TimeSpan.FromSeconds(1));
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+
+        var results = await Task.WhenAll(
+            Task.Run(async () => { try { await a.GetOkAsync("v1/status/leader"); return ""; } catch (EnvironmentProblemException e) { return e.Message; } }),
+            Task.Run(async () => { try { await b.GetOkAsync("v1/nodes"); return ""; } catch (EnvironmentProblemException e) { return e.Message; } }));
+
+        sw.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(1.9), "the second request waits for the first contact, then fails at once");
+        results.Should().OnlyContain(m => m.Contains("no answer within 1 s"));
+        results.Should().Contain(m => m.Contains("not asked again in this run"));
+        hanging.Requests.Should().HaveCount(1);
+    }
+
+    [Test]
     public async Task A_service_that_answers_keeps_its_circuit_closed_whatever_the_status()
     {
         await using var server = new TinyServer("broken", "text/plain", status: 500);
