@@ -344,6 +344,22 @@ public class NomadFaultTests
     }
 
     [Test]
+    public async Task Flat_network()
+    {
+        async Task<List<string>> Segments()
+        {
+            var result = new List<string>();
+            foreach (var n in (await _n.GetJson("/v1/nodes", _t, NomadApi.H)).AsArray())
+                result.Add((await _n.GetJson($"/v1/node/{n!["ID"]!.GetValue<string>()}", _t, NomadApi.H))["Meta"]!["network_segment"]!.GetValue<string>());
+            return result;
+        }
+        _n.Fault("nomad.flat-network", true);
+        try { (await Segments()).Should().OnlyContain(s => s == "data"); }
+        finally { _n.Fault("nomad.flat-network", false); }
+        (await Segments()).Should().Contain("management").And.Contain("data");
+    }
+
+    [Test]
     public async Task Job_fails()
     {
         _n.Fault("nomad.job-fails", true);

@@ -70,6 +70,9 @@ public sealed partial class NomadService : IStandInService
     private bool LowCapacity => _s.Fault("nomad.low-capacity");
     private string? DownNode => _s.Fault("nomad.node-down") ? (_s.FaultArg("nomad.node-down") ?? "ml-mgmt-1") : null;
     private bool ServerAlive(int i) => !(ServerDown && i == 2);
+    private bool FlatNetwork => _s.Fault("nomad.flat-network");
+    /// <summary>The node's meta network_segment; under nomad.flat-network every node is on the data segment.</summary>
+    private string SegmentOf(ClientNode n) => FlatNetwork ? "data" : n.Segment;
 
     private string NodeStatus(ClientNode n) => DownNode == n.Name || DownNode == n.ID ? "down" : "ready";
 
@@ -370,7 +373,7 @@ public sealed partial class NomadService : IStandInService
             ["unique.hostname"] = n.Name, ["unique.network.ip-address"] = _fp.Ip,
             ["unique.storage.bytesfree"] = (LowCapacity ? 20L << 30 : _fp.DiskFreeBytes).ToString(),
             ["unique.storage.bytestotal"] = (LowCapacity ? 40L << 30 : _fp.DiskTotalBytes).ToString(), ["unique.storage.volume"] = "/",
-            ["meta.network_segment"] = n.Segment, ["sandbox.standin"] = "true",
+            ["meta.network_segment"] = SegmentOf(n), ["sandbox.standin"] = "true",
         };
     }
 
@@ -423,8 +426,8 @@ public sealed partial class NomadService : IStandInService
             Resources = new { CPU = cpu, MemoryMB = memMb, DiskMB = diskMb, IOPS = 0, Networks = (object?)null },
             Reserved = new { CPU = 0, MemoryMB = 0, DiskMB = 0 },
             Links = new Dictionary<string, string> { ["consul"] = $"{Dc}.{n.Name}" },
-            Meta = new Dictionary<string, string> { ["network_segment"] = n.Segment, ["connect.log_level"] = "info", ["sandbox"] = "true" },
-            NodeClass = "", NodePool = "default", ComputedClass = "v1:" + Math.Abs(n.Segment.GetHashCode() % 100000000), CgroupParent = "",
+            Meta = new Dictionary<string, string> { ["network_segment"] = SegmentOf(n), ["connect.log_level"] = "info", ["sandbox"] = "true" },
+            NodeClass = "", NodePool = "default", ComputedClass = "v1:" + Math.Abs(SegmentOf(n).GetHashCode() % 100000000), CgroupParent = "",
             Drain = false, DrainStrategy = (object?)null, SchedulingEligibility = status == "ready" ? "eligible" : "ineligible",
             Status = status, StatusDescription = status == "down" ? "node heartbeat missed (sandbox fault nomad.node-down)" : "",
             StatusUpdatedAt = _started.ToUnixTimeSeconds(),

@@ -1,0 +1,370 @@
+#!/usr/bin/env bash
+# The fault matrix: proves that every automated checklist line (every @checklist:<ID> a scenario in features/
+# carries, less the lines the healthy sandbox leaves not verified) is GREEN on the healthy sandbox and goes RED on a
+# fault. A few suite runs (./run-tests.sh --no-build --no-report, each with its own ACCEPTANCE_REPORTS_DIR):
+#   healthy             the sandbox as it is (short deadlines), every automated line
+#   faults-a/b/c        sandbox fault switches touching disjoint lines, several at once
+#   strict-target       a copy of the sandbox's target file with expectations the sandbox cannot meet
+#   private-prometheus  a throwaway Prometheus (own port and data) whose rules lack the critical alerts and hold an
+#                       always-firing alert without a runbook, scraping only a dead target
+# A line is green when all its scenarios passed; red when one failed with the words its fault should cause; a broken
+# scenario counts as red only for a fault that makes a service unreachable (the table says "broken").
+# Prints `check | fault | expected | observed`, ends with "fault matrix: N of M ..." and exits 0 only when N == M.
+#
+#   tests/fault-matrix.sh [--no-build]      (starts the sandbox if it is not up; every fault is off at the end)
+#   FAULT_MATRIX_KEEP=1 keeps the runs' folders (allure-results, logs, target copies) and names the folder.
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+BUILD=1
+case "${1:-}" in
+  --no-build) BUILD=0 ;;
+  "") ;;
+  -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "fault-matrix.sh: unknown option '$1'" >&2; exit 2 ;;
+esac
+
+die() { echo "fault-matrix.sh: $*" >&2; exit 2; }
+say() { printf '==> %s\n' "$*"; }
+command -v dotnet >/dev/null || die "the .NET SDK (dotnet) is not installed"
+command -v python3 >/dev/null || die "python3 is needed"
+python3 -c 'import yaml' 2>/dev/null || die "python3 lacks PyYAML (python3-yaml)"
+
+STARTED=$SECONDS
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/fault-matrix.XXXXXX")"
+PRIVATE_PID=""
+CLEANED=0
+cleanup() {
+  [ $CLEANED = 1 ] && return
+  CLEANED=1
+  [ -n "$PRIVATE_PID" ] && kill "$PRIVATE_PID" 2>/dev/null && wait "$PRIVATE_PID" 2>/dev/null
+  "$ROOT/sandbox/fault" reset >/dev/null 2>&1 || echo "fault-matrix.sh: warning: sandbox/fault reset failed" >&2
+  if [ "${FAULT_MATRIX_KEEP:-0}" = 1 ]; then echo "fault-matrix.sh: kept $WORK" >&2; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'echo "fault-matrix.sh: interrupted; turning every fault off" >&2; exit 130' INT
+trap 'echo "fault-matrix.sh: terminated; turning every fault off" >&2; exit 143' TERM
+
+# --------------------------------------------------------------------------------------------- the runs
+# Each row: run | line | fault (as the table shows it) | words the verdict of a failed scenario of the line must carry
+# (its "Verdict:" lines; a broken scenario's whole message), so that a line is red for its fault and not another reason.
+# A fault whose name ends in ".down" or "unreachable" makes a service unreachable: a broken scenario counts as red.
+cat >"$WORK/rows.tsv" <<'EOF'
+faults-a	SEC-AC-1	consul.acl-disabled	X-Consul-Default-ACL-Policy is allow
+faults-a	SEC-AC-2	nomad.acl-disabled	anonymous GET /v1/jobs answered 200
+faults-a	POSTVAL-SHC-1	consul.check-critical	service:prometheus critical
+faults-a	DEPLOY-AD-4	consul.check-critical	service:prometheus critical
+faults-a	DEPLOY-SD-2	nomad.node-down	ml-mgmt-1: down
+faults-a	DEPLOY-ID-4	nomad.node-down	storage not reachable
+faults-a	MON-MS-2	grafana.panel-no-data	NO DATA
+faults-a	POSTVAL-FT-4	grafana.panel-no-data	NO DATA
+faults-a	NEXT-DASH-1	grafana.panel-no-data	NO DATA
+faults-a	MON-AC-1	webhook.down	'firing notification delivered' not reached
+faults-a	MON-AC-2	webhook.down	'firing notification delivered' not reached
+faults-a	MON-AC-3	webhook.down	does not resolve
+faults-b	DEPLOY-ID-2	consul.no-leader	no leader elected
+faults-b	DEPLOY-ID-3	nomad.server-down	nomad-server-3
+faults-b	INFRA-HR-1	nomad.server-down	fewer than expect.nomad_servers
+faults-b	DEPLOY-SD-4	grafana.datasource-unhealthy	status ERROR
+faults-b	POSTVAL-SHC-3	grafana.datasource-unhealthy	status ERROR
+faults-b	INFRA-HR-2	nomad.low-capacity	1 CPU cores < 2
+faults-c	DEPLOY-ID-3	nomad.no-leader	no leader elected
+faults-c	DEPLOY-SD-1	consul.server-down	consul-server-3 (server) is failed
+faults-c	INFRA-HR-1	consul.server-down	fewer than expect.consul_servers
+faults-c	INFRA-HR-4	nomad.flat-network	no node is placed on the management segment
+strict-target	DEPLOY-ID-4	expect.host_volumes + missing volume	fault-matrix-missing-volume
+strict-target	INFRA-SC-1	expect.host_volumes + missing volume	fault-matrix-missing-volume
+strict-target	INFRA-HR-2	expect.node_minimums 4096 cores	4096
+strict-target	INFRA-HR-3	thresholds.network_min_mbps 100000	< 100000 Mbit/s
+strict-target	DEPLOY-SD-2	expect.nomad_drivers [docker]	driver docker
+strict-target	MON-MS-4	thresholds.retention_min_days 9999	less than 9999
+strict-target	DEPLOY-SD-3	expect.scrape_jobs + missing job	fault-matrix-missing-job: no active target
+strict-target	MON-MS-1	expect.scrape_jobs + missing job	fault-matrix-missing-job: no active target
+strict-target	APP-CM-3	expect.services + missing service	fault-matrix-missing-service
+strict-target	POSTVAL-SHC-2	expect.services + missing service	fault-matrix-missing-service
+strict-target	MON-MS-2	expect.dashboards + missing dashboard	fault-matrix-missing-dashboard
+strict-target	MON-AC-2	critical_receiver: missing receiver	not fault-matrix-missing-receiver
+strict-target	DEPLOY-SD-5	pushgateway.scrape_job: missing job	fault-matrix-missing-pushgateway-job: no active target
+strict-target	NEXT-ALERT-1	rule file invalid, rule test failing	exited 1
+private-prometheus	MON-AC-1	rules lack the critical alerts	no severity=critical alert for instance down
+private-prometheus	MON-BV-4	rules lack a backup-age alert	no severity=critical alert for backup age
+private-prometheus	SEC-TSC-3	rules lack a certificate alert	no severity=critical alert for certificate expiry
+private-prometheus	INFRA-NC-5	no node exporter, no instance-down rule	no node exporter
+private-prometheus	MON-AC-3	critical alert without runbook_url	FaultMatrixAlwaysFiring: no runbook_url
+private-prometheus	MON-AC-4	an always-firing alert	FaultMatrixAlwaysFiring
+private-prometheus	MON-MS-1	scrape target down	connection refused
+private-prometheus	POSTVAL-FT-3	Prometheus scrapes nothing of itself	appended no sample
+private-prometheus	DEPLOY-SD-5	pushgateway unreachable	connection refused
+EOF
+declare -A SANDBOX_FAULTS=(
+  [faults-a]="consul.acl-disabled nomad.acl-disabled consul.check-critical nomad.node-down grafana.panel-no-data webhook.down"
+  [faults-b]="consul.no-leader nomad.server-down grafana.datasource-unhealthy nomad.low-capacity"
+  [faults-c]="nomad.no-leader consul.server-down nomad.flat-network"
+)
+FAULT_RUNS=(faults-a faults-b faults-c strict-target private-prometheus)
+
+# ---------------------------------------------------------------------------------------------- helpers
+# Lines that a scenario in features/ carries.
+FEATURE_LINES="$(grep -rhoE '@checklist:[A-Z0-9-]+' features/*.feature | sed 's/@checklist://' | sort -u)"
+[ -n "$FEATURE_LINES" ] || die "no @checklist tags in features/"
+tags_for() { # lines... -> "@checklist:A or @checklist:B"
+  local out="" l
+  for l in "$@"; do out+="${out:+ or }@checklist:$l"; done
+  printf '%s' "$out"
+}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# run NAME TARGET TAGS: one suite run into $WORK/NAME (allure-results there), its output in $WORK/NAME.log
+run_suite() {
+  local name="$1" target="$2" tags="$3" t0=$SECONDS rc
+  ACCEPTANCE_REPORTS_DIR="$WORK/$name" ./run-tests.sh --no-build --no-report --target "$target" --tags "$tags" \
+    >"$WORK/$name.log" 2>&1
+  rc=$?
+  echo "$rc" >"$WORK/$name.exit"
+  say "run $name: $((SECONDS - t0)) s, run-tests.sh exit $rc ($(grep -m1 '^Scenarios:' "$WORK/$name.log" || echo 'no scenario summary'))"
+  if [ "$rc" = 2 ] || [ "$rc" -ge 128 ]; then
+    tail -n 15 "$WORK/$name.log" | sed 's/^/    /' >&2
+  fi
+  # run-tests.sh handles Ctrl-C/SIGTERM itself (and exits 130/143), so bash runs no trap of ours: stop here.
+  if [ "$rc" = 130 ] || [ "$rc" = 143 ]; then
+    echo "fault-matrix.sh: the $name run was interrupted; turning every fault off" >&2
+    exit "$rc"
+  fi
+}
+
+# ------------------------------------------------------------------------------------------ preparation
+say "starting the sandbox (sandbox/up; idempotent)"
+"$ROOT/sandbox/up" >"$WORK/sandbox-up.log" 2>&1 || { tail -n 20 "$WORK/sandbox-up.log" >&2; die "the sandbox did not start"; }
+"$ROOT/sandbox/fault" reset >/dev/null || die "sandbox/fault reset failed"
+SANDBOX_TARGET="${SANDBOX_STATE:-$ROOT/sandbox/.state}/target.yaml"
+[ -f "$SANDBOX_TARGET" ] || die "no sandbox target file at $SANDBOX_TARGET"
+
+if [ $BUILD = 1 ]; then
+  say "building the suite (Release)"
+  if ! dotnet build src/StepDefinitions/StepDefinitions.csproj -c Release -v q -nologo >"$WORK/build.log" 2>&1 \
+     || ! dotnet build src/Cli/Cli.csproj -c Release -v q -nologo >>"$WORK/build.log" 2>&1; then
+    grep -E "error" "$WORK/build.log" | sort -u | head -20 >&2
+    die "the build failed"
+  fi
+fi
+
+# The private Prometheus: rules without the critical alerts, one always-firing critical alert without a runbook, and
+# a single scrape job whose target is a closed port (so it scrapes nothing of itself).
+PRIVATE_PORT="$(free_port)"; DEAD_PORT="$(free_port)"
+mkdir -p "$WORK/private"
+cat >"$WORK/private/rules.yml" <<'EOF'
+groups:
+  - name: fault-matrix
+    rules:
+      - alert: FaultMatrixAlwaysFiring
+        expr: vector(1)
+        labels: { severity: critical }
+        annotations: { summary: "fires all the time (noise); links no runbook" }
+EOF
+cat >"$WORK/private/prometheus.yml" <<EOF
+global: { scrape_interval: 1s, evaluation_interval: 1s }
+rule_files: [ $WORK/private/rules.yml ]
+scrape_configs:
+  - job_name: pushgateway
+    static_configs: [ { targets: [ '127.0.0.1:$DEAD_PORT' ] } ]
+EOF
+# Rule files promtool must reject / tests it must fail, for the strict target.
+cat >"$WORK/invalid.rules.yml" <<'EOF'
+groups:
+  - name: fault-matrix-invalid
+    rules:
+      - alert: FaultMatrixInvalid
+        expr: sum(up
+        labels: { severity: critical }
+EOF
+cat >"$WORK/failing.test.yml" <<EOF
+rule_files: [ $ROOT/sandbox/rules/ml-platform.rules.yml ]
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      - { series: 'up{job="fault-matrix",instance="x:1"}', values: '1x10' }
+    alert_rule_test:
+      - eval_time: 5m
+        alertname: InstanceDown
+        exp_alerts: [ { exp_labels: { severity: critical, job: fault-matrix, instance: "x:1" } } ]
+EOF
+
+python3 - "$SANDBOX_TARGET" "$WORK" "$PRIVATE_PORT" "$DEAD_PORT" <<'PY' || die "could not write the target copies"
+import sys, yaml, copy
+src, work, private_port, dead_port = sys.argv[1:5]
+base = yaml.safe_load(open(src))
+base.setdefault('thresholds', {}).update(poll_timeout_seconds=8, alert_pipeline_timeout_seconds=20)
+
+def save(name, t):
+    with open(f"{work}/{name}.yaml", "w") as f:
+        yaml.safe_dump(t, f, sort_keys=False)
+
+save("healthy", base)
+
+s = copy.deepcopy(base)
+e = s.setdefault('expect', {})
+e['host_volumes'] = list(e.get('host_volumes') or []) + ['fault-matrix-missing-volume']
+e['scrape_jobs'] = list(e.get('scrape_jobs') or []) + ['fault-matrix-missing-job']
+e['services'] = list(e.get('services') or []) + ['fault-matrix-missing-service']
+e['dashboards'] = list(e.get('dashboards') or []) + ['fault-matrix-missing-dashboard']
+e['node_minimums'] = {'cpu_cores': 4096, 'memory_gb': 65536, 'disk_gb': 10000000}
+e['nomad_drivers'] = ['docker']
+s['thresholds'].update(network_min_mbps=100000, retention_min_days=9999)
+svc = s['services']
+svc['alertmanager']['critical_receiver'] = 'fault-matrix-missing-receiver'
+svc['pushgateway']['scrape_job'] = 'fault-matrix-missing-pushgateway-job'
+svc['prometheus']['rule_files'] = [f"{work}/invalid.rules.yml"]
+svc['prometheus']['rule_tests'] = [f"{work}/failing.test.yml"]
+save("strict-target", s)
+
+p = copy.deepcopy(base)
+p['services']['prometheus'] = {'address': f"http://127.0.0.1:{private_port}"}
+p['services']['pushgateway'] = {'address': f"http://127.0.0.1:{dead_port}"}
+save("private-prometheus", p)
+PY
+
+# ------------------------------------------------------------------------------------------------- runs
+# shellcheck disable=SC2086
+say "run healthy: every automated line against the healthy sandbox"
+run_suite healthy "$WORK/healthy.yaml" "$(tags_for $FEATURE_LINES)"
+
+for run in "${FAULT_RUNS[@]}"; do
+  mapfile -t lines < <(awk -F'\t' -v r="$run" '$1 == r { print $2 }' "$WORK/rows.tsv" | sort -u)
+  tags="$(tags_for "${lines[@]}")"
+  target="$WORK/healthy.yaml"
+  case "$run" in
+    faults-*)
+      for f in ${SANDBOX_FAULTS[$run]}; do "$ROOT/sandbox/fault" on "$f" >/dev/null || die "sandbox/fault on $f failed"; done
+      say "run $run: sandbox faults ${SANDBOX_FAULTS[$run]}" ;;
+    strict-target)
+      target="$WORK/strict-target.yaml"
+      say "run $run: the sandbox with a target file it cannot meet" ;;
+    private-prometheus)
+      target="$WORK/private-prometheus.yaml"
+      tags="($tags) and not @mutating"   # nothing to push: the private Prometheus scrapes no Pushgateway
+      command -v prometheus >/dev/null || die "the prometheus binary is not on PATH (sandbox/up installs it)"
+      prometheus --config.file="$WORK/private/prometheus.yml" --storage.tsdb.path="$WORK/private/data" \
+        --web.listen-address="127.0.0.1:$PRIVATE_PORT" --storage.tsdb.retention.time=15d >"$WORK/private/prometheus.log" 2>&1 &
+      PRIVATE_PID=$!
+      # Wait until the noisy alert fires (evaluated every second).
+      for _ in $(seq 1 60); do
+        curl -fsS "http://127.0.0.1:$PRIVATE_PORT/api/v1/alerts" 2>/dev/null | grep -q '"state":"firing"' && break
+        sleep 0.5
+      done
+      curl -fsS "http://127.0.0.1:$PRIVATE_PORT/api/v1/alerts" 2>/dev/null | grep -q '"state":"firing"' \
+        || { tail -n 20 "$WORK/private/prometheus.log" >&2; die "the private Prometheus did not start or its alert does not fire"; }
+      say "run $run: private Prometheus on 127.0.0.1:$PRIVATE_PORT (pid $PRIVATE_PID)" ;;
+  esac
+  run_suite "$run" "$target" "$tags"
+  case "$run" in
+    faults-*) "$ROOT/sandbox/fault" reset >/dev/null || die "sandbox/fault reset failed" ;;
+    private-prometheus) kill "$PRIVATE_PID" 2>/dev/null; wait "$PRIVATE_PID" 2>/dev/null; PRIVATE_PID="" ;;
+  esac
+done
+
+# ---------------------------------------------------------------------------------------------- verdict
+printf '%s\n' $FEATURE_LINES >"$WORK/feature-lines.txt"
+python3 - "$WORK" >"$WORK/table.txt" <<'PY'
+import glob, json, os, sys
+work = sys.argv[1]
+feature_lines = [l for l in open(f"{work}/feature-lines.txt").read().split() if l]
+
+def results(run):
+    """line -> list of (status, message) of its scenarios in that run."""
+    out = {}
+    for f in glob.glob(f"{work}/{run}/allure-results/*-result.json"):
+        d = json.load(open(f))
+        msg = (d.get('statusDetails') or {}).get('message') or ''
+        # the verdict sentence when there is one (not the Expected/Observed lines, which name healthy facts too)
+        msg = "\n".join(x for x in msg.splitlines() if x.startswith('Verdict:')) or msg
+        for l in d.get('labels', []):
+            if l.get('name') == 'tag' and l.get('value', '').startswith('checklist:'):
+                out.setdefault(l['value'][len('checklist:'):], []).append((d.get('status'), msg))
+    return out
+
+def counts(rs):
+    c = {}
+    for st, _ in rs:
+        c[st] = c.get(st, 0) + 1
+    return c
+
+healthy = results('healthy')
+rows, notes = [], []
+automated = []
+for line in feature_lines:
+    rs = healthy.get(line, [])
+    c = counts(rs)
+    if rs and c.get('skipped', 0) == len(rs):
+        notes.append(f"{line}: not counted: not verified on the healthy sandbox (skipped: the sandbox declares nothing for it)")
+        continue
+    automated.append(line)
+
+green = {}
+for line in automated:
+    rs = healthy.get(line, [])
+    c = counts(rs)
+    ok = bool(rs) and c.get('passed', 0) == len(rs)
+    green[line] = ok
+    obs = f"green ({len(rs)}/{len(rs)} passed)" if ok else \
+        ("no result" if not rs else "NOT GREEN (" + ", ".join(f"{v} {k}" for k, v in sorted(c.items())) + f" of {len(rs)})")
+    rows.append((line, "none (healthy sandbox)", "green", obs))
+
+red = {l: [] for l in automated}
+for raw in open(f"{work}/rows.tsv"):
+    run, line, fault, words = (raw.rstrip('\n').split('\t') + [''])[:4]
+    if line not in red:
+        continue
+    unreachable = fault.endswith('.down') or fault.endswith('unreachable')
+    expected = "red (failed or broken)" if unreachable else "red (failed)"
+    rs = results(run).get(line, [])
+    c = counts(rs)
+    failed = [m for st, m in rs if st == 'failed']
+    broken = [m for st, m in rs if st == 'broken']
+    w = words.lower()
+    if failed and (not w or any(w in m.lower() for m in failed)):
+        ok, obs = True, f"red: {len(failed)} of {len(rs)} failed"
+    elif unreachable and broken and (not w or any(w in m.lower() for m in broken)):
+        ok, obs = True, f"red: {len(broken)} of {len(rs)} broken"
+    elif failed or (unreachable and broken):
+        ok, obs = False, f"NOT AS EXPECTED: {len(failed)} failed, {len(broken)} broken of {len(rs)}, none saying '{words}'"
+    elif not rs:
+        ok, obs = False, f"NOT AS EXPECTED: no result (see {run}.log)"
+    else:
+        ok, obs = False, "NOT AS EXPECTED: " + ", ".join(f"{v} {k}" for k, v in sorted(c.items())) + f" of {len(rs)}"
+    red[line].append(ok)
+    rows.append((line, f"{fault} [{run}]", expected, obs))
+
+order = {l: i for i, l in enumerate(automated)}
+healthy_rows = [r for r in rows if r[2] == 'green']
+fault_rows = sorted([r for r in rows if r[2] != 'green'], key=lambda r: order[r[0]])
+header = ("check", "fault", "expected", "observed")
+table = [header] + healthy_rows + fault_rows
+wid = [max(len(r[i]) for r in table) for i in range(4)]
+fmt = lambda r: " | ".join(r[i].ljust(wid[i]) for i in range(4)).rstrip()
+print(fmt(header))
+print("-+-".join("-" * w for w in wid))
+for r in healthy_rows + fault_rows:
+    print(fmt(r))
+print()
+for line in automated:
+    if not red[line]:
+        notes.append(f"{line}: no fault in the matrix makes it red")
+    elif not all(red[line]):
+        notes.append(f"{line}: not red on every fault meant to make it red")
+    if not green[line]:
+        notes.append(f"{line}: not green on the healthy sandbox")
+for n in notes:
+    print("note: " + n)
+proven = sum(1 for l in automated if green[l] and red[l] and all(red[l]))
+print(f"@@{proven} {len(automated)}")
+PY
+[ -s "$WORK/table.txt" ] || die "could not read the results"
+RESULT="$(grep '^@@' "$WORK/table.txt" | tr -d '@')"
+N="${RESULT% *}"; M="${RESULT#* }"
+grep -v '^@@' "$WORK/table.txt"
+cleanup
+echo "duration: $((SECONDS - STARTED)) s"
+echo "fault matrix: $N of $M automated checks proven red on a fault and green on the healthy sandbox"
+[ "$N" = "$M" ]
