@@ -28,6 +28,10 @@ Feature: Security Configuration
 
   Rule: TLS/SSL Certificates (certificate monitoring)
 
+    @checklist:SEC-TSC-1 @critical
+    Scenario: Every service served over https presents a valid certificate that does not expire soon
+      Then every https service presents a certificate trusted by the target's CA, for its name, valid for at least the target's minimum days
+
     @checklist:SEC-TSC-3 @critical
     Scenario: Certificate expiry is watched by a critical alert
       Given the target declares Prometheus

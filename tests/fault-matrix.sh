@@ -79,6 +79,7 @@ strict-target	INFRA-HR-2	expect.node_minimums 4096 cores	4096
 strict-target	INFRA-HR-3	thresholds.network_min_mbps 100000	< 100000 Mbit/s
 strict-target	DEPLOY-SD-2	expect.nomad_drivers [docker]	driver docker
 strict-target	MON-MS-4	thresholds.retention_min_days 9999	less than 9999
+strict-target	SEC-TSC-1	thresholds.certificate_min_days 100000	less than thresholds.certificate_min_days (100000)
 strict-target	DEPLOY-SD-3	expect.scrape_jobs + missing job	fault-matrix-missing-job: no active target
 strict-target	MON-MS-1	expect.scrape_jobs + missing job	fault-matrix-missing-job: no active target
 strict-target	APP-CM-3	expect.services + missing service	fault-matrix-missing-service
@@ -211,7 +212,7 @@ e['services'] = list(e.get('services') or []) + ['fault-matrix-missing-service']
 e['dashboards'] = list(e.get('dashboards') or []) + ['fault-matrix-missing-dashboard']
 e['node_minimums'] = {'cpu_cores': 4096, 'memory_gb': 65536, 'disk_gb': 10000000}
 e['nomad_drivers'] = ['docker']
-s['thresholds'].update(network_min_mbps=100000, retention_min_days=9999)
+s['thresholds'].update(network_min_mbps=100000, retention_min_days=9999, certificate_min_days=100000)
 svc = s['services']
 svc['alertmanager']['critical_receiver'] = 'fault-matrix-missing-receiver'
 svc['pushgateway']['scrape_job'] = 'fault-matrix-missing-pushgateway-job'

@@ -167,6 +167,10 @@ public sealed record Thresholds
     [OptionGroup("network")]
     public NetworkThresholds Network { get; init; } = new();
 
+    /// <summary>Certificates.</summary>
+    [OptionGroup("certificates")]
+    public Tls.TlsThresholds Tls { get; init; } = new();
+
     /// <summary>Performance under load.</summary>
     [OptionGroup("performance")]
     public LoadThresholds Load { get; init; } = new();
