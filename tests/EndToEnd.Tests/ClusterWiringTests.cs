@@ -12,27 +12,13 @@ namespace Acceptance.EndToEnd.Tests;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class ClusterWiringTests
+public sealed class ClusterWiringTests : SandboxDomainFixture
 {
     private static readonly string[] Ids = ["SEC-AC-1", "SEC-AC-2", "POSTVAL-SHC-1", "INFRA-HR-1", "INFRA-HR-2"];
-    private TargetCopy _target = null!;
 
-    [OneTimeSetUp]
-    public async Task ShortDeadlines()
-    {
-        await SandboxFault.ResetAsync();
-        _target = TargetCopy.OfSandbox().Set("thresholds.poll_timeout_seconds", "8").Save();
-    }
+    protected override TargetCopy TargetForDomain() => TargetCopy.OfSandbox().Set("thresholds.poll_timeout_seconds", "8");
 
-    [OneTimeTearDown]
-    public async Task ResetFaults()
-    {
-        await SandboxFault.ResetAsync();
-        _target.Dispose();
-    }
-
-    private Task<IReadOnlyList<ScenarioResult>> Run() =>
-        SuiteRun.RunAsync(ScenarioResults.ChecklistFilter(Ids), _target.Path, timeout: TimeSpan.FromMinutes(5));
+    private Task<IReadOnlyList<ScenarioResult>> Run() => Run(Ids);
 
     [Test, Order(1)]
     public async Task With_ACLs_disabled_and_a_check_critical_those_lines_fail_and_the_others_pass()

@@ -13,30 +13,13 @@ namespace Acceptance.EndToEnd.Tests;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class MonitoringWiringTests
+public sealed class MonitoringWiringTests : SandboxDomainFixture
 {
     private static readonly string[] Ids = ["MON-MS-1", "MON-MS-2", "MON-MS-4", "NEXT-DASH-1"];
-    private TargetCopy _target = null!;
 
-    [OneTimeSetUp]
-    public async Task ShortDeadlines()
-    {
-        await SandboxFault.ResetAsync();
-        _target = TargetCopy.OfSandbox()
-            .Set("thresholds.poll_timeout_seconds", "8")
-            .Set("thresholds.alert_pipeline_timeout_seconds", "15")
-            .Save();
-    }
-
-    [OneTimeTearDown]
-    public async Task ResetFaults()
-    {
-        await SandboxFault.ResetAsync();
-        _target.Dispose();
-    }
-
-    private Task<IReadOnlyList<ScenarioResult>> Run(params string[] ids) =>
-        SuiteRun.RunAsync(ScenarioResults.ChecklistFilter(ids), _target.Path, timeout: TimeSpan.FromMinutes(5));
+    protected override TargetCopy TargetForDomain() => TargetCopy.OfSandbox()
+        .Set("thresholds.poll_timeout_seconds", "8")
+        .Set("thresholds.alert_pipeline_timeout_seconds", "15");
 
     [Test, Order(1)]
     public async Task With_Pushgateway_down_and_a_panel_without_data_those_lines_fail_and_the_others_pass()
