@@ -13,3 +13,40 @@ Feature: Application Configuration
     Scenario: Consul DNS is configured to answer for every expected service
       Given the target declares DNS
       Then Consul DNS answers SRV and A records for every expected service
+
+  Rule: Docker Images
+
+    @checklist:APP-DI-1 @critical
+    Scenario: Every deployed image has a vulnerability scan report with no unwaived finding at the failing severity
+      Given the target declares a Docker engine
+      Then every image the compose project runs has a scan report with no unwaived finding at or above the target's fail severity
+
+    @checklist:APP-DI-2 @critical
+    Scenario: Every image of the compose project and of every Nomad job is pinned to a version tag or a digest
+      Given the target declares a Docker engine
+      Then every image of the compose project and of every Nomad job is pinned to a version tag or a digest
+
+    @checklist:APP-DI-3 @critical
+    Scenario: The private registry serves only TLS, refuses anonymous pulls and accepts the configured credentials
+      Given the target declares a private image registry
+      Then the registry does not serve its API over plain http
+      And the registry refuses an anonymous pull with 401
+      And the registry accepts the configured credentials
+
+    @checklist:APP-DI-3 @critical
+    Scenario: Every image comes from a registry the target allows
+      Given the target declares a Docker engine
+      Then every image of the compose project and of every Nomad job comes from an allowed registry
+
+    @checklist:APP-DI-4 @critical
+    Scenario: Pull credentials are configured where images are pulled, and they work
+      Given the target declares a Docker engine
+      And the target declares a private image registry
+      Then the engine's client configuration holds working pull credentials for every registry the workloads pull from
+
+  Rule: Environment Variables
+
+    @checklist:APP-EV-4 @critical
+    Scenario: Every container and every Nomad task has CPU and memory limits
+      Given the target declares a Docker engine
+      Then every container of the compose project and every Nomad task has CPU and memory limits

@@ -46,6 +46,11 @@ Feature: Deployment Execution
 
   Rule: Application Deployment
 
+    @checklist:DEPLOY-AD-1 @critical
+    Scenario: The ML training image is built and pushed to the registry, and its digest is recorded
+      Given the target declares a private image registry
+      Then the registry holds the ML training image at its expected tag and its digest is recorded
+
     @checklist:DEPLOY-AD-4 @critical
     Scenario: The health checks of every expected service pass in Consul
       Given the target declares Consul

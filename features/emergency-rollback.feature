@@ -1,3 +1,14 @@
 @section:emergency-rollback
 Feature: Emergency Rollback Procedure
   The rollback procedure restores the last known-good deployment when a deployment fails.
+
+  Rule: Emergency Rollback Procedure (docker-compose)
+
+    @checklist:ROLLBACK-1 @mutating @critical
+    Scenario: The seed's rollback procedure restores the last known-good compose deployment, with its data
+      Given the target declares a Docker engine
+      When the rollback drill deploys the known-good version as a scratch copy of the compose project
+      And the rollback drill deploys a broken version of its service
+      Then the failed deployment is detected within the poll deadline
+      When the rollback procedure runs: down, system prune, up with the last known-good version
+      Then the known-good version is running and healthy again with the data in its volume

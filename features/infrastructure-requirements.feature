@@ -43,6 +43,11 @@ Feature: Infrastructure Requirements
       Given the target declares Nomad
       Then every expected host volume is configured on a Nomad client node and writable
 
+    @checklist:INFRA-SC-1 @critical
+    Scenario: Every compose service that keeps data mounts a named volume or a writable host path
+      Given the target declares a Docker engine
+      Then every stateful compose service mounts a named volume or a writable host path
+
   Rule: Network Configuration (network monitoring)
 
     @checklist:INFRA-NC-5 @normal

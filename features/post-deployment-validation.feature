@@ -9,6 +9,12 @@ Feature: Post-Deployment Validation
       Given the target declares Consul
       Then no health check in the Consul datacenter is failing
 
+    @checklist:POSTVAL-SHC-1 @critical
+    Scenario: Every container of the compose project is running and healthy with a restart policy
+      Given the target declares a Docker engine
+      Then every container of the compose project is running and its healthcheck passes
+      And every container of the compose project has a restart policy
+
     @checklist:POSTVAL-SHC-2 @critical
     Scenario: Service discovery through Consul DNS agrees with the Consul catalog
       Given the target declares Consul

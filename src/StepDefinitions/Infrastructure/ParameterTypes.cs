@@ -14,6 +14,12 @@ public readonly record struct ServiceKey(string Key)
 public sealed class ParameterTypes
 {
     /// <summary>{service}: a product name as written in Gherkin → the target file's service key.</summary>
-    [StepArgumentTransformation(@"(Consul|Nomad|Prometheus|Pushgateway|Alertmanager|Grafana|the load balancer|DNS|SSH)", Name = "service")]
-    public ServiceKey Service(string name) => new(name == "the load balancer" ? "load_balancer" : name.ToLowerInvariant());
+    [StepArgumentTransformation(@"(Consul|Nomad|Prometheus|Pushgateway|Alertmanager|Grafana|the load balancer|DNS|SSH|a Docker engine|a private image registry)", Name = "service")]
+    public ServiceKey Service(string name) => new(name switch
+    {
+        "the load balancer" => "load_balancer",
+        "a Docker engine" => "docker",
+        "a private image registry" => "registry",
+        _ => name.ToLowerInvariant(),
+    });
 }

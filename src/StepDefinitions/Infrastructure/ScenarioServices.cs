@@ -1,6 +1,7 @@
 using Acceptance.Support.Alertmanager;
 using Acceptance.Support.Configuration;
 using Acceptance.Support.Consul;
+using Acceptance.Support.Docker;
 using Acceptance.Support.Evidence;
 using Acceptance.Support.Grafana;
 using Acceptance.Support.Logs;
@@ -31,6 +32,8 @@ public sealed class ScenarioServices(EvidenceLog evidence) : IDisposable
     private LokiClient? _loki;
     private DnsProbe? _dns;
     private AlertPipelineDriver? _pipeline;
+    private DockerEngineClient? _docker;
+    private RegistryClient? _registry;
 
     /// <summary>The target (a broken target file makes the scenario BROKEN with every problem listed).</summary>
     public TargetEnvironment Target => RunContext.Target;
@@ -110,6 +113,23 @@ public sealed class ScenarioServices(EvidenceLog evidence) : IDisposable
     /// </summary>
     public string ExpectedReceiver(string severity) => Target.RequireSetting(Target.Alertmanager.ReceiverFor(severity),
         $"services.alertmanager.{severity}_receiver", $"the receiver for severity={severity} is not named, so routing cannot be judged");
+
+    /// <summary>The Docker engine of services.docker.</summary>
+    public DockerEngineClient Docker => _docker ??= Own(new DockerEngineClient(Target.Docker, evidence));
+
+    /// <summary>The private registry of services.registry.</summary>
+    public RegistryClient Registry => _registry ??= Own(new RegistryClient(Target, evidence));
+
+    /// <summary>Docker facts: the compose project's containers, the images and limits of every workload, scan reports.</summary>
+    public DockerProbe DockerProbe => new(Target, Docker, Target.Service("nomad") is null ? null : Nomad, evidence);
+
+    /// <summary>Registry facts: the training image, credentials, plain http.</summary>
+    public RegistryProbe RegistryProbe => new(Registry, evidence);
+
+    /// <summary>Registries images may come from: services.docker.allowed_registries, else the declared registry's host.</summary>
+    public IReadOnlyList<string> AllowedRegistries => Target.Docker.AllowedRegistries.Count > 0 ? Target.Docker.AllowedRegistries
+        : Target.Service("registry") is not null ? [Target.Registry.Host]
+        : Target.RequireListed(Target.Docker.AllowedRegistries, "services.docker.allowed_registries", "and declares no services.registry");
 
     private T Own<T>(T item) where T : IDisposable
     {

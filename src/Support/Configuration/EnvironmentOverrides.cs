@@ -27,7 +27,7 @@ public static class EnvironmentOverrides
     /// <summary>Names of every variable this class reads (for the report's effective configuration).</summary>
     public static IEnumerable<string> VariableNames => Rules.SelectMany(r =>
         new[] { r.Address, r.Token, r.TokenFile, r.CaCert, r.ServerName, r.Verify, r.Username, r.Password, r.PasswordFile }
-            .OfType<string>()).Concat(["NOMAD_REGION", "NOMAD_NAMESPACE"]);
+            .OfType<string>()).Concat(["NOMAD_REGION", "NOMAD_NAMESPACE", "DOCKER_HOST", "DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY", "DOCKER_CONFIG"]);
 
     /// <summary>Applies the overrides; problems (bad values) are appended to <paramref name="problems"/>.</summary>
     public static TargetEnvironment Apply(TargetEnvironment target, IReadOnlyDictionary<string, string?> env, List<string> problems)
@@ -67,7 +67,26 @@ public static class EnvironmentOverrides
                 s = nomad with { Region = Get("NOMAD_REGION") ?? nomad.Region, Namespace = Get("NOMAD_NAMESPACE") ?? nomad.Namespace };
             services[rule.Service] = s;
         }
+        ApplyDocker(services, Get, problems);
         return target with { Services = services };
+    }
+
+    /// <summary>The docker CLI's variables: DOCKER_HOST, DOCKER_CERT_PATH, DOCKER_TLS_VERIFY (any non-empty value: on), DOCKER_CONFIG.</summary>
+    private static void ApplyDocker(Dictionary<string, ServiceOptions> services, Func<string?, string?> get, List<string> problems)
+    {
+        var docker = services.GetValueOrDefault("docker") as Docker.DockerOptions;
+        if (get("DOCKER_HOST") is { } host)
+        {
+            if (OptionsBinder.HasScheme(host, "unix,tcp,ssh"))
+                docker = (docker ?? (Docker.DockerOptions)ServiceCatalog.Create("docker")) with { Address = host };
+            else
+                problems.Add($"environment variable DOCKER_HOST: '{host}' is not a unix://, tcp:// or ssh:// address");
+        }
+        if (docker is null) return;
+        if (get("DOCKER_CERT_PATH") is { } certs) docker = docker with { CertPath = Path.GetFullPath(certs) };
+        if (get("DOCKER_TLS_VERIFY") is not null) docker = docker with { TlsVerify = true };
+        if (get("DOCKER_CONFIG") is { } config) docker = docker with { ConfigDir = Path.GetFullPath(config) };
+        services["docker"] = docker;
     }
 
     private static bool TryParseFlag(string value, out bool result)

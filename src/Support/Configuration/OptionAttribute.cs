@@ -35,6 +35,9 @@ public sealed class OptionAttribute(string key, string doc) : Attribute
     /// <summary>host:port.</summary>
     public bool IsHostPort { get; init; }
 
+    /// <summary>A URL with one of these schemes (comma-separated: "unix,tcp,ssh"); null: no check.</summary>
+    public string? Schemes { get; init; }
+
     /// <summary>
     /// The checklist's own number for this threshold. When the target sets another value, every verdict
     /// that uses it says so ("thresholds.X is 1000; the checklist says 25000").

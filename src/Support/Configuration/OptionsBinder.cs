@@ -178,6 +178,8 @@ public sealed class OptionsBinder(string file, string folder, List<string> probl
             if (attr.IsUrl && !(Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
             { Problem(node, field, $"'{text}' is not an http(s) URL"); return Invalid.Value; }
             if (attr.IsHostPort && !HostPort.TryParse(text, out _)) { Problem(node, field, $"'{text}' is not host:port"); return Invalid.Value; }
+            if (attr.Schemes is { } schemes && !HasScheme(text, schemes))
+            { Problem(node, field, $"'{text}' is not a {schemes.Replace(",", "://, ")}:// address"); return Invalid.Value; }
             if (attr.IsPath)
             {
                 var path = ResolvePath(text);
@@ -244,6 +246,7 @@ public sealed class OptionsBinder(string file, string folder, List<string> probl
         if (t == typeof(SecretReference)) return "a secret reference { env: VARIABLE } or { file: PATH }";
         if (attr.IsUrl) return "an http(s) URL";
         if (attr.IsHostPort) return "host:port";
+        if (attr.Schemes is { } schemes) return "a " + schemes.Replace(",", "://, ") + ":// address";
         if (attr.IsPath) return attr.MustExist ? "the path of an existing file" : "a path";
         return "a string";
     }
@@ -258,4 +261,8 @@ public sealed class OptionsBinder(string file, string folder, List<string> probl
     };
 
     private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
+
+    /// <summary>True when <paramref name="text"/> is an absolute URL with one of the comma-separated <paramref name="schemes"/>.</summary>
+    public static bool HasScheme(string text, string schemes) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && schemes.Split(',').Contains(uri.Scheme);
 }

@@ -1,6 +1,7 @@
 using Acceptance.Support.Alertmanager;
 using Acceptance.Support.Capacity;
 using Acceptance.Support.Consul;
+using Acceptance.Support.Docker;
 using Acceptance.Support.Grafana;
 using Acceptance.Support.Load;
 using Acceptance.Support.Logs;
@@ -95,6 +96,12 @@ public sealed record TargetEnvironment
 
     /// <summary>services.ssh.</summary>
     public SshOptions Ssh => Require<SshOptions>("ssh");
+
+    /// <summary>services.docker.</summary>
+    public DockerOptions Docker => Require<DockerOptions>("docker");
+
+    /// <summary>services.registry.</summary>
+    public RegistryOptions Registry => Require<RegistryOptions>("registry");
 
     /// <summary>Every secret reference the target file makes (for redaction of reports).</summary>
     public IEnumerable<SecretReference> SecretReferences() => Services.Values.SelectMany(s => s.Secrets().Select(x => x.Secret));
@@ -195,6 +202,8 @@ public static class ServiceCatalog
         ["load_balancer"] = typeof(LoadBalancerOptions),
         ["dns"] = typeof(DnsOptions),
         ["ssh"] = typeof(SshOptions),
+        ["docker"] = typeof(DockerOptions),
+        ["registry"] = typeof(RegistryOptions),
     };
 
     /// <summary>A new section for <paramref name="key"/> with every default.</summary>
@@ -207,6 +216,8 @@ public static class ServiceCatalog
         "loki" => "log aggregation endpoint (a Loki query API)",
         "dns" => "DNS server",
         "ssh" => "SSH bastion",
+        "docker" => "Docker engine",
+        "registry" => "private image registry",
         _ => char.ToUpperInvariant(key[0]) + key[1..],
     };
 

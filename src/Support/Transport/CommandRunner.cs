@@ -32,8 +32,8 @@ public sealed class CommandRunner(string tool, EvidenceLog evidence, TimeSpan de
             .Select(dir => Path.Combine(dir, name)).FirstOrDefault(File.Exists);
     }
 
-    /// <summary>Runs the tool with <paramref name="args"/>; any exit code is returned.</summary>
-    public async Task<CommandResult> RunAsync(IReadOnlyList<string> args, CancellationToken ct = default)
+    /// <summary>Runs the tool with <paramref name="args"/> (and extra <paramref name="environment"/> variables); any exit code is returned.</summary>
+    public async Task<CommandResult> RunAsync(IReadOnlyList<string> args, CancellationToken ct = default, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var path = Locate(tool, toolVariable) ?? throw new NotVerifiedException(
             $"{tool} is not on PATH{(toolVariable is null ? "" : $" (nor named by ${toolVariable})")}: this check cannot run here.");
@@ -41,7 +41,7 @@ public sealed class CommandRunner(string tool, EvidenceLog evidence, TimeSpan de
         var started = DateTime.UtcNow;
         return await _recorder.RecordAsync(string.Join(' ', args.Take(2)), line, async token =>
         {
-            var run = await Cli.Wrap(path).WithArguments(args).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(token);
+            var run = await Cli.Wrap(path).WithArguments(args).WithEnvironmentVariables(environment ?? new Dictionary<string, string?>()).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(token);
             return new CommandResult(line, run.ExitCode, (run.StandardOutput + run.StandardError).Trim(), DateTime.UtcNow - started);
         }, r => ($"exit {r.ExitCode}", r.Output), ct);
     }
