@@ -42,6 +42,9 @@ public sealed record ContainerFacts(
 
     /// <summary>True when a restart policy other than "no" is set.</summary>
     public bool HasRestartPolicy => RestartPolicy is { Length: > 0 } and not "no";
+
+    /// <summary>The facts of one inspected container (see <see cref="ContainerInspection.Facts"/>).</summary>
+    public static ContainerFacts From(global::Docker.DotNet.Models.ContainerInspectResponse inspect) => ContainerInspection.Facts(inspect);
 }
 
 /// <summary>An image a workload runs: a compose service, a container, or a Nomad task.</summary>
@@ -61,7 +64,11 @@ public sealed record WorkloadLimits(string Owner, string? Memory, string? Cpu);
 /// <param name="Package">Affected package ("" when the report does not say).</param>
 /// <param name="InstalledVersion">Installed version ("" when unknown).</param>
 /// <param name="FixedVersion">Fixed version ("" when none).</param>
-public sealed record ScanFinding(string Id, string Severity, string Package, string InstalledVersion, string FixedVersion);
+public sealed record ScanFinding(string Id, string Severity, string Package, string InstalledVersion, string FixedVersion)
+{
+    /// <summary>How the severity was decided when the report is ambiguous ("label low; security-severity 8.2 would be HIGH"), else null.</summary>
+    public string? SeverityNote { get; init; }
+}
 
 /// <summary>A vulnerability scan report the target names (Trivy JSON or SARIF).</summary>
 /// <param name="Path">File the report was read from.</param>
@@ -69,7 +76,11 @@ public sealed record ScanFinding(string Id, string Severity, string Package, str
 /// <param name="Artifact">The scanned artifact as the report names it (ArtifactName, or SARIF's image name).</param>
 /// <param name="Digests">Image digests the report names (sha256:...: RepoDigests, image id), for matching deployed images.</param>
 /// <param name="Findings">Findings (empty: clean).</param>
-public sealed record ScanReport(string Path, string Format, string Artifact, IReadOnlyList<string> Digests, IReadOnlyList<ScanFinding> Findings);
+public sealed record ScanReport(string Path, string Format, string Artifact, IReadOnlyList<string> Digests, IReadOnlyList<ScanFinding> Findings)
+{
+    /// <summary>Other names of the scanned image the report gives (Trivy's RepoTags), also used to match a deployed image by name.</summary>
+    public IReadOnlyList<string> OtherNames { get; init; } = [];
+}
 
 /// <summary>An image deployed on the target with the digest it runs (for matching scan reports).</summary>
 public sealed record DeployedImage(string Owner, string Image, IReadOnlyList<string> Digests);
