@@ -31,24 +31,36 @@ public sealed class DockerSteps(ScenarioServices services, Checks checks)
 
     [Then("every container of the compose project is running and its healthcheck passes")]
     public Task ThenEveryContainerIsHealthy() => checks.EventuallyAsync("every container of the compose project is running and healthy",
-        services.DockerProbe.ContainersAsync, c => DockerRules.ContainersRunningAndHealthy(c, Docker.StatefulServices));
+        services.DockerProbe.ContainersAsync, c => DockerRules.ContainersRunningAndHealthy(c, services.DockerProbe.ComposeServices()));
 
     [Then("every container of the compose project has a restart policy")]
     public async Task ThenEveryContainerHasARestartPolicy() => checks.Assert(DockerRules.RestartPolicySet(await services.DockerProbe.ContainersAsync()));
 
     [Then("the registry holds the ML training image at its expected tag and its digest is recorded")]
-    public async Task ThenTheTrainingImageIsPushed() => checks.Assert(DockerRules.TrainingImagePushed(await services.RegistryProbe.TrainingImageAsync()));
+    public async Task ThenTheTrainingImageIsPushed()
+    {
+        var image = await services.RegistryProbe.TrainingImageAsync();
+        checks.Assert(DockerRules.TrainingImagePushed(image.Image, image.Tags, image.Digest));
+    }
 
     [Then("the registry does not serve its API over plain http")]
-    public async Task ThenTheRegistryServesOnlyTls() => checks.Assert(DockerRules.RegistryServesOnlyTls(await services.RegistryProbe.PlainHttpAsync()));
+    public async Task ThenTheRegistryServesOnlyTls()
+    {
+        var (outcome, servedApi) = await services.RegistryProbe.PlainHttpAsync();
+        checks.Assert(DockerRules.RegistryServesOnlyTls(outcome, servedApi));
+    }
 
     [Then("the registry refuses an anonymous pull with 401")]
-    public async Task ThenTheRegistryRefusesAnonymousPulls() => checks.Assert(DockerRules.AnonymousPullRefused(await services.RegistryProbe.AnonymousPullAsync()));
+    public async Task ThenTheRegistryRefusesAnonymousPulls()
+    {
+        var pull = await services.RegistryProbe.AnonymousPullAsync();
+        checks.Assert(DockerRules.AnonymousPullRefused(pull.StatusCode, pull.Header("WWW-Authenticate")));
+    }
 
     [Then("the registry accepts the configured credentials")]
-    public async Task ThenTheRegistryAcceptsTheCredentials() => checks.Assert(DockerRules.CredentialsPull(await services.RegistryProbe.CredentialedPullAsync()));
+    public async Task ThenTheRegistryAcceptsTheCredentials() => checks.Assert(DockerRules.CredentialsPull((await services.RegistryProbe.CredentialedPullAsync()).StatusCode));
 
     [Then("the engine's client configuration holds working pull credentials for every registry the workloads pull from")]
     public async Task ThenPullCredentialsWork() =>
-        checks.Assert(PullCredentialRules.ConfiguredAndWorking(await services.DockerProbe.PullLoginsAsync(services.RegistryProbe), services.DockerProbe.ClientConfigFile));
+        checks.Assert(DockerRules.PullCredentialsWork(await services.DockerProbe.PullLoginsAsync(services.RegistryProbe), services.DockerProbe.ClientConfigFile));
 }

@@ -46,7 +46,7 @@ public sealed class ComposeRollbackDrill : IAsyncDisposable
         if (options.ComposeFiles.Count == 0) Required(null, "services.docker.compose_files");
         Service = Required(options.DrillService ?? options.StatefulServices.FirstOrDefault(), "services.docker.drill_service");
         VersionVariable = Required(options.DrillVersionVariable, "services.docker.drill_version_variable");
-        var env = options.ComposeEnvFile is { } f ? EnvFile.Read(f) : new Dictionary<string, string>();
+        var env = options.ComposeEnvFile is { } f ? ComposeEnvironment.ParseEnvFile(File.ReadAllText(f)) : new Dictionary<string, string>();
         KnownGood = Required(env.GetValueOrDefault(VersionVariable), $"{VersionVariable} in services.docker.compose_env_file");
         Broken = options.DrillBrokenVersion;
     }

@@ -84,3 +84,9 @@ public sealed record ScanReport(string Path, string Format, string Artifact, IRe
 
 /// <summary>An image deployed on the target with the digest it runs (for matching scan reports).</summary>
 public sealed record DeployedImage(string Owner, string Image, IReadOnlyList<string> Digests);
+
+/// <summary>How the engine's client logs in to one registry the workloads pull from.</summary>
+/// <param name="Registry">host[:port].</param>
+/// <param name="How">How the client configuration authenticates there (null: it does not).</param>
+/// <param name="LoginStatus">GET /v2/ with that login: its status (null: not tried, e.g. a credential helper, or not the declared registry).</param>
+public sealed record RegistryLogin(string Registry, string? How, int? LoginStatus);

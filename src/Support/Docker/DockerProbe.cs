@@ -108,8 +108,8 @@ public sealed class DockerProbe(TargetEnvironment target, DockerEngineClient eng
         var reports = new List<ScanReport>();
         foreach (var p in paths)
         {
-            try { reports.Add(ScanReports_.Parse(p, File.ReadAllText(p))); }
-            catch (Exception e) when (e is FormatException or JsonException or IOException)
+            try { reports.Add(Docker.ScanReports.Parse(p, File.ReadAllText(p))); }
+            catch (Exception e) when (e is FormatException or JsonException or IOException or InvalidDataException)
             { throw new EnvironmentProblemException($"services.docker.scan_reports: {p}: {e.Message}", e); }
         }
         return reports;
@@ -144,6 +144,11 @@ public sealed class DockerProbe(TargetEnvironment target, DockerEngineClient eng
         }
         return logins;
     }
+
+    /// <summary>The services the compose files declare (what must run).</summary>
+    public IReadOnlyList<string> ComposeServices() =>
+        target.RequireListed(ComposeFiles().SelectMany(f => f.Services).Select(s => s.Name).Distinct().ToList(), "services.docker.compose_files",
+            "which services the project must run is not said");
 
     /// <summary>config_dir/config.json (for messages).</summary>
     public string ClientConfigFile => Path.Combine(Options.ConfigDir ?? "", "config.json");

@@ -6,8 +6,8 @@ namespace Acceptance.Support.Docker;
 /// <summary>
 /// Docker rules (images, registry, containers, scan reports): pure functions of the facts the Docker probes read.
 /// Target-file keys named in the sentences: services.registry.training_image, services.registry.address,
-/// expect.allowed_registries, expect.services, expect.stateful_services, docker.scan_reports,
-/// docker.waived_findings, thresholds.scan_fail_severity.
+/// services.docker.allowed_registries, services.docker.compose_files, services.docker.stateful_services, services.docker.scan_reports,
+/// services.docker.waived_findings, services.docker.scan_fail_severity.
 /// </summary>
 public static class DockerRules
 {
@@ -108,7 +108,7 @@ public static class DockerRules
     }
 
     /// <summary>
-    /// APP-DI-3: every image comes from a registry in expect.allowed_registries (compared as host[:port]; Docker
+    /// APP-DI-3: every image comes from a registry in services.docker.allowed_registries (compared as host[:port]; Docker
     /// Hub's aliases are docker.io, which is where an image without a registry comes from).
     /// </summary>
     public static Verdict ImagesFromAllowedRegistries(IReadOnlyList<WorkloadImage> images, IReadOnlyList<string> allowedRegistries)
@@ -118,7 +118,7 @@ public static class DockerRules
         var allowed = allowedRegistries.Select(ImageReference.NormalizeRegistry).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var shortfalls = new List<string>();
         if (images.Count == 0) shortfalls.Add("no workload image was found: nothing to judge");
-        if (allowed.Count == 0) shortfalls.Add("expect.allowed_registries is empty: no registry is trusted");
+        if (allowed.Count == 0) shortfalls.Add("services.docker.allowed_registries is empty: no registry is trusted");
         foreach (var i in images)
         {
             var r = ImageReference.TryParse(i.Image);
@@ -126,7 +126,7 @@ public static class DockerRules
             else if (allowed.Count > 0 && !allowed.Contains(ImageReference.NormalizeRegistry(r.Registry)))
                 shortfalls.Add($"{i.Owner}: {i.Image} comes from {r.Registry}, not an allowed registry");
         }
-        return Verdict.From("APP-DI-3: images are stored in a secure registry: every image comes from expect.allowed_registries",
+        return Verdict.From("APP-DI-3: images are stored in a secure registry: every image comes from services.docker.allowed_registries",
             $"every image's registry in [{string.Join(", ", allowed)}]",
             string.Join("; ", images.Select(i => $"{i.Owner}: {ImageReference.TryParse(i.Image)?.Registry ?? "?"} ({i.Image})")),
             shortfalls);
@@ -134,38 +134,20 @@ public static class DockerRules
 
     // ---------------------------------------------------------------- APP-DI-4
 
-    /// <summary>
-    /// APP-DI-4: pull secrets are configured: every image whose registry needs authentication has credentials where
-    /// its runtime looks for them (<paramref name="credentialSource"/>: the docker config.json "auths", Nomad's
-    /// task auth blocks, ...). Registries are compared as host[:port] ("https://index.docker.io/v1/" is docker.io).
-    /// </summary>
-    /// <param name="images">The images workloads run.</param>
-    /// <param name="registriesNeedingAuth">Registries that refuse anonymous pulls (services.registry.address, and any
-    /// the probe saw answer 401).</param>
-    /// <param name="registriesWithCredentials">Registries credentials are configured for.</param>
-    /// <param name="credentialSource">Where the credentials were read, in words.</param>
-    public static Verdict PullCredentialsConfigured(IReadOnlyList<WorkloadImage> images, IReadOnlyList<string> registriesNeedingAuth,
-        IReadOnlyList<string> registriesWithCredentials, string credentialSource)
+    /// <summary>Every registry the workloads pull from has a login in the client configuration, and each login that was tried is accepted (200).</summary>
+    public static Verdict PullCredentialsWork(IReadOnlyList<RegistryLogin> logins, string configFile)
     {
-        ArgumentNullException.ThrowIfNull(images);
-        var needing = registriesNeedingAuth.Select(ImageReference.NormalizeRegistry).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var with = registriesWithCredentials.Select(ImageReference.NormalizeRegistry).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var shortfalls = new List<string>();
-        foreach (var r in needing.Where(r => !with.Contains(r)).Order(StringComparer.Ordinal))
+        foreach (var l in logins)
         {
-            var users = images.Where(i => ImageReference.TryParse(i.Image) is { } ir && string.Equals(ImageReference.NormalizeRegistry(ir.Registry), r, StringComparison.OrdinalIgnoreCase)).ToList();
-            shortfalls.Add($"{r} needs authentication but {credentialSource} has no credentials for it" +
-                           (users.Count > 0 ? $": {string.Join(", ", users.Select(u => $"{u.Owner} ({u.Image})"))} cannot be pulled" : ""));
+            if (l.How is null) shortfalls.Add($"{l.Registry}: {configFile} holds no login, credential helper or store for it");
+            else if (l.LoginStatus is { } s && s != 200) shortfalls.Add($"{l.Registry}: the login ({l.How}) is refused: GET /v2/ answered {s}");
         }
-        return Verdict.From("APP-DI-4: image pull secrets are configured for every registry that needs authentication",
-            $"credentials in {credentialSource} for each of [{string.Join(", ", needing.Order(StringComparer.Ordinal))}]",
-            $"credentials for [{string.Join(", ", with.Order(StringComparer.Ordinal))}]; images from registries needing authentication: " +
-            (images.Count(i => ImageReference.TryParse(i.Image) is { } ir && needing.Contains(ImageReference.NormalizeRegistry(ir.Registry))) is var n && n > 0
-                ? n.ToString(CultureInfo.InvariantCulture) : "none"),
-            shortfalls);
+        if (logins.Count == 0) shortfalls.Add("no workload image names a registry: nothing shows where images are pulled from");
+        var observed = string.Join("; ", logins.Select(l => $"{l.Registry}: {l.How ?? "no login"}{(l.LoginStatus is { } s ? $", GET /v2/ with it → {s}" : "")}"));
+        return Verdict.From("APP-DI-4: pull credentials are configured where images are pulled (services.docker.config_dir) and they work",
+            "a login for every registry the workloads pull from, accepted by the registry", observed.Length > 0 ? observed : "no registries", shortfalls);
     }
-
-    // ---------------------------------------------------------------- APP-EV-4
 
     /// <summary>APP-EV-4: every workload has a memory limit AND a CPU limit; no workload at all is a shortfall.</summary>
     public static Verdict LimitsSet(IReadOnlyList<WorkloadLimits> workloads)
@@ -187,7 +169,7 @@ public static class DockerRules
     // ---------------------------------------------------------------- INFRA-SC-1
 
     /// <summary>
-    /// INFRA-SC-1 (cross-check on the containers): every service in expect.stateful_services keeps its data outside
+    /// INFRA-SC-1 (cross-check on the containers): every service in services.docker.stateful_services keeps its data outside
     /// the container: each of its containers has a named volume or a writable bind mount (a socket such as
     /// /var/run/docker.sock does not count). A stateful service with no container is a shortfall.
     /// </summary>
@@ -216,7 +198,7 @@ public static class DockerRules
                                    (c.Mounts.Count > 0 ? $" (mounts: {string.Join(", ", c.Mounts.Select(m => $"{m.Type} {m.Source}{(m.ReadOnly ? " ro" : "")}"))})" : ""));
             }
         }
-        return Verdict.From("INFRA-SC-1: services needing persistent storage (expect.stateful_services) have it",
+        return Verdict.From("INFRA-SC-1: services needing persistent storage (services.docker.stateful_services) have it",
             $"a named volume or a writable bind mount on every container of [{string.Join(", ", statefulServices)}]",
             observed.Count == 0 ? "no stateful services listed" : string.Join("; ", observed), shortfalls);
 
@@ -227,7 +209,7 @@ public static class DockerRules
     // ---------------------------------------------------------------- containers
 
     /// <summary>
-    /// Every container is running and, when it has a healthcheck, healthy; every service of expect.services has a
+    /// Every container is running and, when it has a healthcheck, healthy; every service of services.docker.compose_files has a
     /// container. "starting" is not yet healthy (waiting may help); unhealthy shows FailingStreak and the last
     /// healthcheck output. The verdict is terminal (<see cref="Verdict.IsTerminal"/>) when a container cannot come
     /// back by waiting: dead, or exited with no restart policy (or on-failure after a clean exit 0).
@@ -272,7 +254,7 @@ public static class DockerRules
                     break;
             }
         }
-        return Verdict.From("the platform's containers (expect.services) are running and healthy",
+        return Verdict.From("the platform's containers (the services of services.docker.compose_files) are running and healthy",
             $"a running container for each of [{string.Join(", ", expectedServices)}]; every container running, and healthy when it has a healthcheck",
             string.Join("; ", containers.Select(c => $"{c.Name}: {c.State}{(c.State == "exited" ? " " + c.ExitCode.ToString(CultureInfo.InvariantCulture) : "")}" +
                                                      (c.Health is null ? "" : $", {c.Health}"))),
@@ -295,7 +277,7 @@ public static class DockerRules
 
     /// <summary>
     /// Every published port binds the loopback address (127.0.0.1, ::1) or an address in
-    /// <paramref name="allowedAddresses"/> (expect.published_addresses); an entry "ADDRESS:PORT" allows one port only
+    /// <paramref name="allowedAddresses"/> (services.docker.published_addresses); an entry "ADDRESS:PORT" allows one port only
     /// ("0.0.0.0:443"). 0.0.0.0 / :: publish on every interface.
     /// </summary>
     public static Verdict PortsBoundToLoopbackOrDeclared(IReadOnlyList<ContainerFacts> containers, IReadOnlyList<string> allowedAddresses)
@@ -309,7 +291,7 @@ public static class DockerRules
                         !allowed.Contains($"{x.p.HostIp}:{x.p.HostPort.ToString(CultureInfo.InvariantCulture)}"))
             .Select(x => $"{ContainerInspection.OwnerOf(x.c)}: {Describe(x.p)}" + (x.p.HostIp is "0.0.0.0" or "::" ? " is published on every interface" : " is published on an address not declared"))
             .ToList();
-        return Verdict.From("published ports bind loopback or a declared address (expect.published_addresses)",
+        return Verdict.From("published ports bind loopback or a declared address (services.docker.published_addresses)",
             $"every published port on 127.0.0.1/::1{(allowed.Count > 0 ? $" or [{string.Join(", ", allowed)}]" : "")}",
             ports.Count == 0 ? "no published ports" : string.Join("; ", ports.Select(x => $"{x.c.Name}: {Describe(x.p)}")),
             shortfalls);
@@ -321,10 +303,10 @@ public static class DockerRules
     // ---------------------------------------------------------------- APP-DI-1
 
     /// <summary>
-    /// APP-DI-1: every deployed image was scanned (docker.scan_reports) and has no unwaived finding at or above
-    /// <paramref name="failSeverity"/> (thresholds.scan_fail_severity). A report matches an image by digest, else by
+    /// APP-DI-1: every deployed image was scanned (services.docker.scan_reports) and has no unwaived finding at or above
+    /// <paramref name="failSeverity"/> (services.docker.scan_fail_severity). A report matches an image by digest, else by
     /// name (the report's ArtifactName or RepoTags equal to the image). A finding is waived by an entry of
-    /// docker.waived_findings equal to its id ("CVE-2019-14697") or to "id:package"; waived findings are listed in
+    /// services.docker.waived_findings equal to its id ("CVE-2019-14697") or to "id:package"; waived findings are listed in
     /// Observed, never dropped.
     /// </summary>
     public static Verdict ScanReportsClean(IReadOnlyList<DeployedImage> deployed, IReadOnlyList<ScanReport> reports, IReadOnlyList<string> waivedFindings,
@@ -333,12 +315,12 @@ public static class DockerRules
         ArgumentNullException.ThrowIfNull(deployed);
         ArgumentNullException.ThrowIfNull(reports);
         ArgumentNullException.ThrowIfNull(waivedFindings);
-        const string rule = "APP-DI-1: all images are scanned for vulnerabilities (docker.scan_reports) with no unwaived finding at or above thresholds.scan_fail_severity";
+        const string rule = "APP-DI-1: all images are scanned for vulnerabilities (services.docker.scan_reports) with no unwaived finding at or above services.docker.scan_fail_severity";
         var threshold = ScanReports.Rank(failSeverity);
-        var expected = $"a scan report for every deployed image and no finding at {failSeverity.ToUpperInvariant()} or above unless in docker.waived_findings";
+        var expected = $"a scan report for every deployed image and no finding at {failSeverity.ToUpperInvariant()} or above unless in services.docker.waived_findings";
         if (threshold < 0)
-            return Verdict.When(false, rule, expected, $"thresholds.scan_fail_severity '{failSeverity}'",
-                $"thresholds.scan_fail_severity '{failSeverity}' is not one of {string.Join(", ", ScanReports.SeverityOrder)}");
+            return Verdict.When(false, rule, expected, $"services.docker.scan_fail_severity '{failSeverity}'",
+                $"services.docker.scan_fail_severity '{failSeverity}' is not one of {string.Join(", ", ScanReports.SeverityOrder)}");
         var waived = waivedFindings.Select(w => w.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var shortfalls = new List<string>();
         var observed = new List<string>();

@@ -33,7 +33,7 @@ public sealed class RegistryProbe(RegistryClient registry, EvidenceLog evidence)
         var tagsExchange = await registry.TagsAsync(repo, ct);
         IReadOnlyList<string>? tags = tagsExchange.StatusCode switch
         {
-            200 => RegistryAnswers.ParseTags(tagsExchange.Body),
+            200 => RegistryAnswers.ParseTags(tagsExchange.Body).Tags,
             404 => null,
             _ => throw ServiceResponseException.For(tagsExchange),
         };
@@ -44,7 +44,7 @@ public sealed class RegistryProbe(RegistryClient registry, EvidenceLog evidence)
             var manifest = await registry.ManifestAsync(repo, tag, ct: ct);
             if (!manifest.IsSuccess && manifest.StatusCode != 404) throw ServiceResponseException.For(manifest);
             digest = manifest.IsSuccess ? manifest.Header("Docker-Content-Digest") : null;
-            matches = digest is not null && RegistryAnswers.DigestMatches(manifest.Body, digest);
+            matches = digest is not null && RegistryAnswers.VerifyDigest(System.Text.Encoding.UTF8.GetBytes(manifest.Body), digest).Matches;
         }
         if (digest is not null) RunFacts.Set("registry.training_image", $"{registry.Endpoint.Host}/{repo}:{tag}@{digest}");
         evidence.Note($"training image {registry.Endpoint.Host}/{repo}:{tag}: tags {(tags is null ? "none (repository unknown)" : $"[{string.Join(", ", tags)}]")}, digest {digest ?? "none"}");

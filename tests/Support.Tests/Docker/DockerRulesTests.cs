@@ -93,24 +93,10 @@ public sealed class DockerRulesTests
 
         DockerRules.ImagesFromAllowedRegistries(images, ["registry:5000", "https://index.docker.io/v1/"]).Holds.Should().BeTrue();
         DockerRules.ImagesFromAllowedRegistries(images, ["registry:5000"]).Shortfalls.Should().Equal("c: nginx:1.25 comes from docker.io, not an allowed registry");
-        DockerRules.ImagesFromAllowedRegistries(images, []).Shortfalls.Should().Contain("expect.allowed_registries is empty: no registry is trusted");
+        DockerRules.ImagesFromAllowedRegistries(images, []).Shortfalls.Should().Contain("services.docker.allowed_registries is empty: no registry is trusted");
     }
 
     // ---------------------------------------------------------------- APP-DI-4
-
-    [Test]
-    public void PullCredentialsConfigured_names_the_registry_and_the_images_that_cannot_be_pulled()
-    {
-        var images = new WorkloadImage[] { new("compose service trainer", "registry:5000/ml/trainer:1"), new("compose service grafana", "grafana/grafana:11.0.0") };
-
-        DockerRules.PullCredentialsConfigured(images, ["registry:5000"], ["https://registry:5000"], "/root/.docker/config.json auths").Holds.Should().BeTrue();
-        var v = DockerRules.PullCredentialsConfigured(images, ["registry:5000"], ["https://index.docker.io/v1/"], "/root/.docker/config.json auths");
-        v.Rule.Should().StartWith("APP-DI-4");
-        v.Shortfalls.Should().Equal("registry:5000 needs authentication but /root/.docker/config.json auths has no credentials for it: compose service trainer (registry:5000/ml/trainer:1) cannot be pulled");
-        DockerRules.PullCredentialsConfigured(images, [], [], "config.json").Observed.Should().EndWith("images from registries needing authentication: none");
-    }
-
-    // ---------------------------------------------------------------- APP-EV-4
 
     [Test]
     public void LimitsSet_needs_memory_and_cpu_on_every_workload()
@@ -136,7 +122,7 @@ public sealed class DockerRulesTests
 
         DockerRules.StatefulServicesHaveVolumes(containers, ["postgres", "minio"]).Holds.Should().BeTrue();
         var v = DockerRules.StatefulServicesHaveVolumes(containers, ["postgres", "redis", "mlflow", "qdrant"]);
-        v.Rule.Should().Contain("INFRA-SC-1").And.Contain("expect.stateful_services");
+        v.Rule.Should().Contain("INFRA-SC-1").And.Contain("services.docker.stateful_services");
         v.Shortfalls.Should().HaveCount(3);
         v.Shortfalls[0].Should().StartWith("container redis: no named volume or writable bind mount");
         v.Shortfalls[1].Should().StartWith("container mlflow: no named volume or writable bind mount");
