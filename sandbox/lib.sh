@@ -248,10 +248,12 @@ standins_present() { [[ -x "$SANDBOX_DIR/standins/up" ]]; }
 # shellcheck disable=SC2034
 DOCKER_DIR="$STATE/docker" DOCKER_CLIENT="$STATE/docker/client" ENGINE_FILE="$STATE/docker/engine"
 OWN_DOCKER_HOST="unix://$STATE/docker/docker.sock"
+# shellcheck disable=SC2034
 USER_DOCKER_HOST="${DOCKER_HOST:-}"
 # shellcheck disable=SC2034
 COMPOSE_PROJECT=ml-platform DRILL_PROJECT=ml-platform-drill DRILL_PUBLISH=127.0.0.1:19191
 COMPOSE_FILE="$SANDBOX_DIR/compose/docker-compose.yml" COMPOSE_ENV="$STATE/docker/compose.env"
+# shellcheck disable=SC2034
 REGISTRY="$H:$REGISTRY_PORT" REGISTRY_USER=platform
 CONTAINER_SERVICES=(pushgateway)
 DOCKER_BIN=/usr/bin/docker # the CLI of Debian's docker.io matches its dockerd (20.10)
