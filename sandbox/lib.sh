@@ -19,7 +19,7 @@ FAULTS="$STATE/faults" CONF="$STATE/conf" RUN="$STATE/run" DATA="$STATE/data"
 PROM_USER=acceptance
 
 # The real services of the sandbox, in start order (all start in parallel anyway).
-SERVICES=(webhook backend1 backend2 node-exporter pushgateway alertmanager blackbox prometheus haproxy dnsmasq sshd)
+SERVICES=(webhook backend1 backend2 node-exporter pushgateway alertmanager blackbox prometheus haproxy dnsmasq sshd registry)
 # Stand-ins (Consul, Nomad, Grafana) belong to sandbox/standins/.
 # shellcheck disable=SC2034
 STANDINS=(consul nomad grafana)
@@ -47,6 +47,7 @@ svc_ports() {
     consul) echo "$CONSUL_PORT" ;;
     nomad) echo "$NOMAD_PORT" ;;
     grafana) echo "$GRAFANA_PORT" ;;
+    registry) echo "$REGISTRY_PORT" ;;
     *) return 1 ;;
   esac
 }
@@ -59,6 +60,8 @@ svc_tag() {
     haproxy) echo "$CONF/haproxy.cfg" ;;
     dnsmasq) echo "$CONF/dnsmasq.conf" ;;
     sshd) echo "$CONF/sshd_config" ;;
+    registry) echo "$CONF/registry.yml" ;;
+    dockerd) echo "$DOCKER_DIR/docker.sock" ;;
     *) echo "$H:$(svc_ports "$1")" ;;
   esac
 }
@@ -75,6 +78,7 @@ pid_alive() {
 # Prints the PID of the running process of a service (from its PID file), or fails.
 svc_pid() {
   local f="$PIDS/$1.pid" pid tag parts=()
+  if in_container "$1"; then container_pid "$1"; return; fi
   [[ -f "$f" ]] || return 1
   read_pid "$f"; pid="$PID_READ"
   pid_alive "$pid" || return 1
@@ -161,7 +165,8 @@ start_svc() {
       start_bg "$s" "$PY" -m http.server "$port" --bind "$H" --directory "$STATE/www/$s" ;;
     node-exporter) start_bg "$s" prometheus-node-exporter --web.listen-address="$H:$NODE_EXPORTER_PORT" \
       --no-collector.systemd ;;
-    pushgateway) start_bg "$s" prometheus-pushgateway --web.listen-address="$H:$PUSHGATEWAY_PORT" ;;
+    pushgateway) if in_container "$s"; then compose_q up -d --no-deps pushgateway; return; fi
+      start_bg "$s" prometheus-pushgateway --web.listen-address="$H:$PUSHGATEWAY_PORT" ;;
     alertmanager) start_bg "$s" prometheus-alertmanager --config.file="$CONF/alertmanager.yml" \
       --storage.path="$DATA/alertmanager" --web.listen-address="$H:$ALERTMANAGER_PORT" \
       --web.external-url="http://$H:$ALERTMANAGER_PORT/" --cluster.listen-address= ;;
@@ -174,6 +179,7 @@ start_svc() {
     haproxy) start_bg "$s" haproxy -db -f "$CONF/haproxy.cfg" ;;
     dnsmasq) start_bg "$s" dnsmasq --keep-in-foreground --conf-file="$CONF/dnsmasq.conf" ;;
     sshd) mkdir -p /run/sshd; start_bg "$s" /usr/sbin/sshd -D -e -f "$CONF/sshd_config" ;;
+    registry) start_bg "$s" docker-registry serve "$CONF/registry.yml" ;;
     *) die "unknown service $s" ;;
   esac
 }
@@ -194,6 +200,8 @@ svc_ready() {
       curl -sS --max-time 2 -o /dev/null --cacert "$TLS/ca.pem" "https://$H:$HAPROXY_HTTPS_PORT/" ;;
     dnsmasq) udp_listening "$DNS_PORT" ;;
     sshd) port_listening "$SSH_PORT" ;;
+    registry) [[ "$(curl -sS --max-time 2 -o /dev/null -w '%{http_code}' --cacert "$TLS/ca.pem" \
+      "https://$H:$REGISTRY_PORT/v2/")" == 401 ]] ;;
     consul | nomad | grafana) port_listening "$(svc_ports "$s")" ;;
     *) return 1 ;;
   esac 2>/dev/null
@@ -233,3 +241,58 @@ sandbox_lock() {
 }
 
 standins_present() { [[ -x "$SANDBOX_DIR/standins/up" ]]; }
+
+# --- Docker engine (optional) -------------------------------------------------------------------
+# When an engine serves the sandbox, sandbox/up records its address in $ENGINE_FILE: the services in
+# CONTAINER_SERVICES then run in the compose project instead of as processes. No file: process-only.
+# shellcheck disable=SC2034
+DOCKER_DIR="$STATE/docker" DOCKER_CLIENT="$STATE/docker/client" ENGINE_FILE="$STATE/docker/engine"
+OWN_DOCKER_HOST="unix://$STATE/docker/docker.sock"
+# shellcheck disable=SC2034
+USER_DOCKER_HOST="${DOCKER_HOST:-}"
+# shellcheck disable=SC2034
+COMPOSE_PROJECT=ml-platform DRILL_PROJECT=ml-platform-drill DRILL_PUBLISH=127.0.0.1:19191
+COMPOSE_FILE="$SANDBOX_DIR/compose/docker-compose.yml" COMPOSE_ENV="$STATE/docker/compose.env"
+# shellcheck disable=SC2034
+REGISTRY="$H:$REGISTRY_PORT" REGISTRY_USER=platform
+CONTAINER_SERVICES=(pushgateway)
+DOCKER_BIN=/usr/bin/docker # the CLI of Debian's docker.io matches its dockerd (20.10)
+[[ -x "$DOCKER_BIN" ]] || DOCKER_BIN=docker
+export DOCKER_BUILDKIT=0 COMPOSE_DOCKER_CLI_BUILD=0
+ENGINE_HOST=""
+if [[ -r "$ENGINE_FILE" ]]; then read -r ENGINE_HOST <"$ENGINE_FILE" || true; fi
+engine_use() { # address: every docker/docker-compose call of the scripts goes there, with the sandbox login
+  ENGINE_HOST="$1"
+  export DOCKER_HOST="$1" DOCKER_CONFIG="$DOCKER_CLIENT"
+}
+[[ -z "$ENGINE_HOST" ]] || engine_use "$ENGINE_HOST"
+engine_on() { [[ -n "$ENGINE_HOST" ]]; }
+engine_own() { [[ "$ENGINE_HOST" == "$OWN_DOCKER_HOST" ]]; }
+in_container() { engine_on && [[ " ${CONTAINER_SERVICES[*]} " == *" $1 "* ]]; }
+dk() { timeout 60 "$DOCKER_BIN" "$@"; }
+compose() { timeout 120 docker-compose --ansi never -p "$COMPOSE_PROJECT" -f "$COMPOSE_FILE" --env-file "$COMPOSE_ENV" "$@"; }
+compose_q() { # compose with its chatter in the log
+  printf '=== %s docker-compose %s\n' "$(date -Is)" "$*" >>"$LOGS/compose.log"
+  compose "$@" >>"$LOGS/compose.log" 2>&1 || { tail -n 5 "$LOGS/compose.log" >&2; return 1; }
+}
+# Running containers of a compose service of the project (IDs).
+container_ids() {
+  dk ps -q --no-trunc --filter "label=com.docker.compose.project=${2:-$COMPOSE_PROJECT}" \
+    --filter "label=com.docker.compose.service=$1" --filter status=running 2>/dev/null
+}
+# Host PID of the running container of a service (from docker inspect), or fails.
+container_pid() {
+  local id pid
+  id="$(container_ids "$1" | head -n1)"
+  [[ -n "$id" ]] || return 1
+  pid="$(dk inspect -f '{{.State.Pid}}' "$id" 2>/dev/null)" || return 1
+  [[ "$pid" =~ ^[1-9][0-9]*$ ]] || return 1
+  if [[ "$ENGINE_HOST" == unix://* ]]; then pid_alive "$pid" || return 1; fi
+  echo "$pid"
+}
+# Stops one real service, process or container.
+stop_svc() {
+  if in_container "$1"; then compose_q stop -t 1 "$1"
+  elif [[ -f "$PIDS/$1.pid" ]]; then stop_pidfile "$PIDS/$1.pid" 5
+  fi
+}
