@@ -24,6 +24,9 @@ public sealed record ComposeVolume(string Type, string Source, string Target, bo
 public sealed record ComposeService(
     string Name, string? Image, string? MemoryLimit, string? CpuLimit, IReadOnlyList<ComposeVolume> Volumes, bool HasHealthcheck, string? Restart)
 {
+    /// <summary>The service's profiles: a service with profiles starts only when one is activated, so a plain `up` does not run it.</summary>
+    public IReadOnlyList<string> Profiles { get; init; } = [];
+
     /// <summary>"compose service NAME", the owner in <see cref="WorkloadImage"/> and <see cref="WorkloadLimits"/>.</summary>
     public string Owner => $"compose service {Name}";
 }
@@ -85,7 +88,8 @@ public sealed record ComposeFile(string Path, IReadOnlyList<ComposeService> Serv
             var hasHealth = health is YamlMappingNode hm
                             && !string.Equals(Scalar(Child(hm, "disable")), "true", StringComparison.OrdinalIgnoreCase)
                             && !(Child(hm, "test") is YamlSequenceNode { Children: [YamlScalarNode { Value: "NONE" }, ..] });
-            list.Add(new ComposeService(name, Scalar(Child(svc, "image")), memory, cpus, volumes, hasHealth, restart));
+            var profiles = Child(svc, "profiles") is YamlSequenceNode ps ? ps.Children.Select(Scalar).OfType<string>().ToList() : [];
+            list.Add(new ComposeService(name, Scalar(Child(svc, "image")), memory, cpus, volumes, hasHealth, restart) { Profiles = profiles });
         }
         return new ComposeFile(path, list, unset.ToList());
     }

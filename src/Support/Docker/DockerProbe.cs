@@ -145,9 +145,9 @@ public sealed class DockerProbe(TargetEnvironment target, DockerEngineClient eng
         return logins;
     }
 
-    /// <summary>The services the compose files declare (what must run).</summary>
+    /// <summary>The services the compose files declare that a plain `up` starts (no profile): what must run.</summary>
     public IReadOnlyList<string> ComposeServices() =>
-        target.RequireListed(ComposeFiles().SelectMany(f => f.Services).Select(s => s.Name).Distinct().ToList(), "services.docker.compose_files",
+        target.RequireListed(ComposeFiles().SelectMany(f => f.Services).Where(s => s.Profiles.Count == 0).Select(s => s.Name).Distinct().ToList(), "services.docker.compose_files",
             "which services the project must run is not said");
 
     /// <summary>config_dir/config.json (for messages).</summary>

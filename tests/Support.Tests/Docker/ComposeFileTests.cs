@@ -45,6 +45,15 @@ public sealed class ComposeFileTests
         """;
 
     [Test]
+    public void Profiles_are_read_so_a_service_that_a_plain_up_does_not_start_is_known()
+    {
+        var file = ComposeFile.Parse("services:\n  web: { image: nginx:1.25 }\n  trainer:\n    image: ml/trainer:1\n    profiles: [training]\n");
+
+        file.Services.Single(s => s.Name == "web").Profiles.Should().BeEmpty();
+        file.Services.Single(s => s.Name == "trainer").Profiles.Should().Equal("training");
+    }
+
+    [Test]
     public void Own_file_reads_images_limits_volumes_healthchecks_and_restart_with_variables()
     {
         var f = ComposeFile.Parse(Own, new Dictionary<string, string> { ["TRAINER_TAG"] = "1.0.0" });
