@@ -88,6 +88,12 @@ strict-target	MON-MS-2	expect.dashboards + missing dashboard	fault-matrix-missin
 strict-target	MON-AC-2	critical_receiver: missing receiver	not fault-matrix-missing-receiver
 strict-target	DEPLOY-SD-5	pushgateway.scrape_job: missing job	fault-matrix-missing-pushgateway-job: no active target
 strict-target	NEXT-ALERT-1	rule file invalid, rule test failing	exited 1
+strict-target	DEPLOY-AD-1	registry.training_image: a tag never pushed	tag 0.0.0-fault-matrix is not among
+strict-target	APP-DI-2	compose file with a :latest image	fault-matrix-unpinned
+strict-target	APP-EV-4	compose service without limits	fault-matrix-unpinned: no memory and no CPU limit
+strict-target	APP-DI-3	docker.allowed_registries: another registry	not an allowed registry
+strict-target	APP-DI-4	docker.config_dir without a login	holds no login
+strict-target	ROLLBACK-1	drill "broken" version is the known-good one	not detected as a failure
 private-prometheus	MON-AC-1	rules lack the critical alerts	no severity=critical alert for instance down
 private-prometheus	MON-BV-4	rules lack a backup-age alert	no severity=critical alert for backup age
 private-prometheus	SEC-TSC-3	rules lack a certificate alert	no severity=critical alert for certificate expiry
@@ -193,7 +199,7 @@ tests:
 EOF
 
 python3 - "$SANDBOX_TARGET" "$WORK" "$PRIVATE_PORT" "$DEAD_PORT" <<'PY' || die "could not write the target copies"
-import sys, yaml, copy
+import sys, yaml, copy, os
 src, work, private_port, dead_port = sys.argv[1:5]
 base = yaml.safe_load(open(src))
 base.setdefault('thresholds', {}).update(poll_timeout_seconds=8, alert_pipeline_timeout_seconds=20)
@@ -218,6 +224,18 @@ svc['alertmanager']['critical_receiver'] = 'fault-matrix-missing-receiver'
 svc['pushgateway']['scrape_job'] = 'fault-matrix-missing-pushgateway-job'
 svc['prometheus']['rule_files'] = [f"{work}/invalid.rules.yml"]
 svc['prometheus']['rule_tests'] = [f"{work}/failing.test.yml"]
+if 'docker' in svc:
+    d = svc['docker']
+    with open(f"{work}/unpinned-compose.yml", "w") as f:
+        f.write("version: '2.4'\nservices:\n  fault-matrix-unpinned:\n    image: 127.0.0.1:15443/ml-platform/pushgateway:latest\n    profiles: [fault-matrix]\n")
+    d['compose_files'] = list(d.get('compose_files') or []) + [f"{work}/unpinned-compose.yml"]
+    d['allowed_registries'] = ['fault-matrix.invalid:5000']
+    os.makedirs(f"{work}/docker-config-without-login", exist_ok=True)
+    d['config_dir'] = f"{work}/docker-config-without-login"
+    d['stateful_services'] = list(d.get('stateful_services') or []) + ['fault-matrix-missing-volume']
+    d['drill_broken_version'] = dict(l.strip().split('=', 1) for l in open(d['compose_env_file']) if '=' in l and not l.startswith('#'))[d['drill_version_variable']]
+if 'registry' in svc:
+    svc['registry']['training_image'] = 'ml-platform/trainer:0.0.0-fault-matrix'
 save("strict-target", s)
 
 p = copy.deepcopy(base)

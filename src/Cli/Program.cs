@@ -71,29 +71,45 @@ public static class Program
         TargetEnvironment target;
         try { target = TargetFileLoader.Load(o.Require("target")); }
         catch (TargetConfigurationException e) { Console.Error.WriteLine(e.Message); return 2; }
-        if (target.Service("pushgateway") is null)
-        {
-            Console.WriteLine("janitor: the target declares no Pushgateway: no run-scoped groups to look for");
-            return 0;
-        }
         var grace = o.Get("grace-minutes") is { } m
             ? TimeSpan.FromMinutes(double.TryParse(m, System.Globalization.CultureInfo.InvariantCulture, out var minutes) && minutes >= 0
                 ? minutes : throw new UsageException($"--grace-minutes: '{m}' is not a number of minutes"))
             : Acceptance.Support.Lifecycle.LeftoverJanitor.DefaultGrace;
-        try
+        var rc = 0;
+        if (target.Service("pushgateway") is null)
+            Console.WriteLine("janitor: the target declares no Pushgateway: no run-scoped groups to look for");
+        else
         {
-            using var pushgateway = new Acceptance.Support.Pushgateway.PushgatewayDriver(target, new Acceptance.Support.Evidence.EvidenceLog());
-            var removed = new Acceptance.Support.Lifecycle.LeftoverJanitor(pushgateway).SweepAsync(grace, DateTimeOffset.UtcNow).GetAwaiter().GetResult();
-            Console.WriteLine(removed.Count == 0
-                ? $"janitor: nothing left behind by earlier runs (Pushgateway groups of the suite older than {grace.TotalMinutes:0} min)"
-                : $"janitor: removed {removed.Count} leftover(s) of earlier runs:\n  " + string.Join("\n  ", removed));
-            return 0;
+            try
+            {
+                using var pushgateway = new Acceptance.Support.Pushgateway.PushgatewayDriver(target, new Acceptance.Support.Evidence.EvidenceLog());
+                var removed = new Acceptance.Support.Lifecycle.LeftoverJanitor(pushgateway).SweepAsync(grace, DateTimeOffset.UtcNow).GetAwaiter().GetResult();
+                Console.WriteLine(removed.Count == 0
+                    ? $"janitor: nothing left behind by earlier runs (Pushgateway groups of the suite older than {grace.TotalMinutes:0} min)"
+                    : $"janitor: removed {removed.Count} leftover(s) of earlier runs:\n  " + string.Join("\n  ", removed));
+            }
+            catch (Exception e) when (e is Acceptance.Support.Outcomes.EnvironmentProblemException or Acceptance.Support.Outcomes.DeploymentDefectException)
+            {
+                Console.Error.WriteLine($"janitor: could not look for leftovers: {e.Message}");
+                rc = 1;
+            }
         }
-        catch (Exception e) when (e is Acceptance.Support.Outcomes.EnvironmentProblemException or Acceptance.Support.Outcomes.DeploymentDefectException)
+        if (target.Service("docker") is Acceptance.Support.Docker.DockerOptions docker && docker.DrillProject is not null)
         {
-            Console.Error.WriteLine($"janitor: could not look for leftovers: {e.Message}");
-            return 1;
+            try
+            {
+                var removed = Acceptance.Support.Docker.ComposeRollbackDrill.RemoveLeftoversAsync(docker, grace, new Acceptance.Support.Evidence.EvidenceLog()).GetAwaiter().GetResult();
+                Console.WriteLine(removed.Count == 0
+                    ? $"janitor: no rollback-drill project ({docker.DrillProject}) left behind by earlier runs"
+                    : $"janitor: removed {removed.Count} leftover(s) of earlier runs:\n  " + string.Join("\n  ", removed));
+            }
+            catch (Exception e) when (e is Acceptance.Support.Outcomes.EnvironmentProblemException or Acceptance.Support.Outcomes.DeploymentDefectException or Acceptance.Support.Outcomes.NotVerifiedException)
+            {
+                Console.Error.WriteLine($"janitor: could not look for rollback-drill leftovers: {e.Message}");
+                rc = 1;
+            }
         }
+        return rc;
     }
 
     private static int TargetSchema()

@@ -157,6 +157,25 @@ public sealed class ComposeRollbackDrill : IAsyncDisposable
     public async Task<ContainerFacts?> ServiceContainerAsync(CancellationToken ct = default) =>
         (await _engine.ProjectContainersAsync(Project, ct)).FirstOrDefault(c => c.Service == Service);
 
+    /// <summary>
+    /// The janitor's part: a drill project whose containers are older than <paramref name="grace"/> was left by an earlier run
+    /// that was killed; it is removed with its volumes. Returns what was removed (empty: nothing).
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> RemoveLeftoversAsync(DockerOptions options, TimeSpan grace, EvidenceLog evidence, CancellationToken ct = default)
+    {
+        if (options.DrillProject is not { Length: > 0 } project) return [];
+        using var engine = new DockerEngineClient(options, evidence);
+        var listed = await engine.CallAsync($"GET /containers/json?all=1&label=com.docker.compose.project={project}", (c, t) => c.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"com.docker.compose.project={project}"] = true } },
+        }, t), ct);
+        var stale = listed.Where(c => DateTime.UtcNow - c.Created.ToUniversalTime() > grace).Select(c => c.Names.FirstOrDefault()?.TrimStart('/') ?? c.ID[..12]).ToList();
+        if (stale.Count == 0) return [];
+        await using (var drill = new ComposeRollbackDrill(options, engine, evidence, TimeSpan.FromSeconds(60))) { }
+        return stale.Select(n => $"rollback-drill container {n} (project {project}, removed with its volumes)").ToList();
+    }
+
     /// <summary>Removes the scratch project with its volumes (idempotent).</summary>
     public async ValueTask DisposeAsync()
     {

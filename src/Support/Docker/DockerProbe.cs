@@ -55,9 +55,13 @@ public sealed class DockerProbe(TargetEnvironment target, DockerEngineClient eng
         var images = containers.Select(ContainerInspection.Image).ToList();
         var limits = containers.Select(ContainerInspection.Limits).ToList();
         var files = ComposeFiles();
-        foreach (var service in files.SelectMany(f => f.Services))
-            if (service.Image is { } image && !containers.Any(c => c.Service == service.Name))
-                images.Add(new WorkloadImage(service.Owner, image));
+        // A compose service with no container (not started, or behind a profile) is judged as its file declares it.
+        foreach (var file in files)
+            foreach (var service in file.Services.Where(s => !containers.Any(c => c.Service == s.Name)))
+            {
+                if (service.Image is { } image) images.Add(new WorkloadImage(service.Owner, image));
+                limits.AddRange(file.Limits.Where(l => l.Owner == service.Owner));
+            }
         var jobs = 0;
         if (nomad is not null)
         {
@@ -70,6 +74,7 @@ public sealed class DockerProbe(TargetEnvironment target, DockerEngineClient eng
         }
         var sources = $"{containers.Count} containers of compose project {Project}, {files.Count} compose files, " +
                       (nomad is null ? "no Nomad (the target declares none)" : $"{jobs} Nomad jobs");
+        evidence.Note($"workloads read: {sources}");
         return new Workloads(images, limits, sources);
     }
 

@@ -37,6 +37,25 @@ public sealed class EnvironmentOverridesTests
         FluentActions.Invoking(() => Load(env)).Should().Throw<TargetConfigurationException>().Which;
 
     [Test]
+    public void The_docker_cli_variables_declare_and_configure_the_engine()
+    {
+        var t = Load(("DOCKER_HOST", "tcp://docker.example:2376"), ("DOCKER_CERT_PATH", "/etc/docker/client"), ("DOCKER_TLS_VERIFY", "1"),
+            ("DOCKER_CONFIG", "/etc/ml/docker"));
+
+        t.Docker.Address.Should().Be("tcp://docker.example:2376");
+        t.Docker.CertPath.Should().Be("/etc/docker/client");
+        t.Docker.TlsVerify.Should().BeTrue();
+        t.Docker.ConfigDir.Should().Be("/etc/ml/docker");
+    }
+
+    [Test]
+    public void A_docker_host_that_is_not_an_engine_address_is_named()
+    {
+        LoadFails(("DOCKER_HOST", "docker.example:2376")).Message.Should().Contain("DOCKER_HOST").And.Contain("unix://, tcp:// or ssh://");
+        Load().Service("docker").Should().BeNull("without DOCKER_HOST and without a docker section the target declares no engine");
+    }
+
+    [Test]
     public void Without_variables_the_file_wins()
     {
         var t = Load();

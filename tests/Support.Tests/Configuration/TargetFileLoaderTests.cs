@@ -263,6 +263,10 @@ public sealed class TargetFileLoaderTests
     [TestCase("expect:\n  node_minimums: { cpu_cores: 8, ram_gb: 4 }", "expect.node_minimums.ram_gb")]
     [TestCase("tls:\n  ca_file: missing-ca.pem", "tls.ca_file")]
     [TestCase("services: []", "services")]
+    [TestCase("services:\n  docker: { address: 'docker.example:2376' }", "services.docker.address")]
+    [TestCase("services:\n  docker: { address: 'unix:///var/run/docker.sock', stateful_service: [ a ] }", "services.docker.stateful_service")]
+    [TestCase("services:\n  docker: { address: 'unix:///var/run/docker.sock', compose_env_file: missing.env }", "services.docker.compose_env_file")]
+    [TestCase("services:\n  registry: { address: 'registry.example:5000' }", "services.registry.address")]
     public void Other_mistakes_name_their_field(string yaml, string field)
     {
         var path = _dir.File("t.yaml", "name: n\nenvironment: e\n" +
