@@ -58,7 +58,7 @@ public sealed class DockerSteps(ScenarioServices services, Checks checks)
     }
 
     [Then("the registry accepts the configured credentials")]
-    public async Task ThenTheRegistryAcceptsTheCredentials() => checks.Assert(DockerRules.CredentialsPull((await services.RegistryProbe.CredentialedPullAsync()).StatusCode));
+    public async Task ThenTheRegistryAcceptsTheCredentials() => checks.Assert(DockerRules.CredentialsPull((await services.RegistryProbe.CredentialedBaseAsync()).StatusCode));
 
     [Then("the engine's client configuration holds working pull credentials for every registry the workloads pull from")]
     public async Task ThenPullCredentialsWork() =>

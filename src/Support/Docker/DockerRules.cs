@@ -102,9 +102,9 @@ public static class DockerRules
     public static Verdict CredentialsPull(int status)
     {
         var s = status.ToString(CultureInfo.InvariantCulture);
-        return Verdict.When(status == 200, "APP-DI-3: images are stored in a secure registry: the configured pull credentials can pull",
-            "200 to an authenticated manifest GET", $"authenticated pull answered {s}",
-            status is 401 or 403 ? $"the configured credentials are refused ({s})" : status == 404 ? "the image is not found (404) with the configured credentials" : $"authenticated pull answered {s}");
+        return Verdict.When(status == 200, "APP-DI-3: images are stored in a secure registry: it accepts the configured credentials (services.registry.basic_auth)",
+            "200 to GET /v2/ with the configured credentials", $"GET /v2/ with the credentials answered {s}",
+            status is 401 or 403 ? $"the configured credentials are refused ({s})" : $"GET /v2/ with the credentials answered {s}, not 200");
     }
 
     /// <summary>

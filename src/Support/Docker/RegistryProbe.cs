@@ -55,9 +55,8 @@ public sealed class RegistryProbe(RegistryClient registry, EvidenceLog evidence)
     public Task<HttpExchange> AnonymousPullAsync(CancellationToken ct = default) =>
         registry.Endpoint.TrainingImage is null ? registry.BaseAsync(authenticate: false, ct) : registry.ManifestAsync(TrainingImage.Repository, TrainingImage.Tag, authenticate: false, ct);
 
-    /// <summary>The same pull with the configured credentials.</summary>
-    public Task<HttpExchange> CredentialedPullAsync(CancellationToken ct = default) =>
-        registry.Endpoint.TrainingImage is null ? registry.BaseAsync(ct: ct) : registry.ManifestAsync(TrainingImage.Repository, TrainingImage.Tag, ct: ct);
+    /// <summary>GET /v2/ with the configured credentials: 200 when the registry accepts them (whatever images it holds).</summary>
+    public Task<HttpExchange> CredentialedBaseAsync(CancellationToken ct = default) => registry.BaseAsync(ct: ct);
 
     /// <summary>What the registry's port does over plain http.</summary>
     public Task<(string Outcome, bool ServedApi)> PlainHttpAsync(CancellationToken ct = default) => registry.PlainHttpAsync(ct);

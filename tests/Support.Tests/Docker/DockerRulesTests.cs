@@ -77,7 +77,7 @@ public sealed class DockerRulesTests
 
     [TestCase(200, true, null)]
     [TestCase(401, false, "the configured credentials are refused (401)")]
-    [TestCase(404, false, "the image is not found (404) with the configured credentials")]
+    [TestCase(404, false, "GET /v2/ with the credentials answered 404, not 200")]
     public void CredentialsPull_holds_for_200(int status, bool holds, string? shortfall)
     {
         var v = DockerRules.CredentialsPull(status);
