@@ -94,7 +94,7 @@ public class DockerSandboxTests
         using var http = Registry();
         foreach (var (name, tag, digest) in rows)
         {
-            tag.Should().MatchRegex(@"^\d+\.\d+\.\d+$", name);
+            tag.Should().MatchRegex(@"^\d+\.\d+\.\d+(-broken)?$", name);
             using var r = await http.SendAsync(ManifestHead(name, tag));
             r.StatusCode.Should().Be(HttpStatusCode.OK, $"{name}:{tag}");
             r.Headers.GetValues("Docker-Content-Digest").Single().Should().Be(digest, $"{name}:{tag}");
@@ -141,7 +141,8 @@ public class DockerSandboxTests
         docker["address"].ToString().Should().Be(EngineAddress);
         docker["compose_project"].ToString().Should().Be("ml-platform");
         docker["drill_project"].ToString().Should().Be("ml-platform-drill");
-        docker["drill_publish"].ToString().Should().Be("127.0.0.1:19191");
+        ((YamlSequenceNode)docker["drill_environment"]).Children.Select(c => c.ToString()).Should().Equal("PUSHGATEWAY_PUBLISH=127.0.0.1:19191");
+        docker["drill_broken_version"].ToString().Should().EndWith("-broken", "the drill's failed deployment is a pushed release that cannot start");
         ((YamlSequenceNode)docker["stateful_services"]).Children.Select(c => c.ToString()).Should().Equal("pushgateway");
         File.Exists(docker["compose_env_file"].ToString()).Should().BeTrue();
         File.Exists(((YamlSequenceNode)docker["compose_files"]).Children[0].ToString()).Should().BeTrue();
