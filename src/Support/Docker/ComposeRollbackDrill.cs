@@ -165,11 +165,7 @@ public sealed class ComposeRollbackDrill : IAsyncDisposable
     {
         if (options.DrillProject is not { Length: > 0 } project) return [];
         using var engine = new DockerEngineClient(options, evidence);
-        var listed = await engine.CallAsync($"GET /containers/json?all=1&label=com.docker.compose.project={project}", (c, t) => c.Containers.ListContainersAsync(new ContainersListParameters
-        {
-            All = true,
-            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"com.docker.compose.project={project}"] = true } },
-        }, t), ct);
+        var listed = await engine.ListProjectAsync(project, ct);
         var stale = listed.Where(c => DateTime.UtcNow - c.Created.ToUniversalTime() > grace).Select(c => c.Names.FirstOrDefault()?.TrimStart('/') ?? c.ID[..12]).ToList();
         if (stale.Count == 0) return [];
         await using (var drill = new ComposeRollbackDrill(options, engine, evidence, TimeSpan.FromSeconds(60))) { }

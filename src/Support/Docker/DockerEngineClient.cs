@@ -77,16 +77,20 @@ public sealed class DockerEngineClient : IDisposable
     /// <summary>Every container of a compose project (running or not), inspected.</summary>
     public async Task<IReadOnlyList<ContainerFacts>> ProjectContainersAsync(string project, CancellationToken ct = default)
     {
-        var listed = await CallAsync($"GET /containers/json?all=1&label=com.docker.compose.project={project}", (c, t) => c.Containers.ListContainersAsync(new ContainersListParameters
-        {
-            All = true,
-            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"com.docker.compose.project={project}"] = true } },
-        }, t), ct);
+        var listed = await ListProjectAsync(project, ct);
         var facts = new List<ContainerFacts>();
         foreach (var c in listed.OrderBy(c => c.Names.FirstOrDefault()))
             facts.Add(ContainerFacts.From(await InspectAsync(c.ID, ct)));
         return facts;
     }
+
+    /// <summary>GET /containers/json of a compose project's containers, running or not (label com.docker.compose.project).</summary>
+    public async Task<IReadOnlyList<ContainerListResponse>> ListProjectAsync(string project, CancellationToken ct = default) =>
+        (await CallAsync($"GET /containers/json?all=1&label=com.docker.compose.project={project}", (c, t) => c.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"com.docker.compose.project={project}"] = true } },
+        }, t), ct)).ToList();
 
     /// <summary>GET /containers/{id}/json.</summary>
     public Task<ContainerInspectResponse> InspectAsync(string id, CancellationToken ct = default) =>
