@@ -30,10 +30,14 @@ public static class DockerRules
             return Verdict.When(false, rule, "services.registry.training_image is an image reference", observed,
                 $"services.registry.training_image '{expectedImage}' is not an image reference");
         var tag = reference.Tag ?? (reference.Digest is null ? "latest" : null);
+        // The repository as the target wrote it: training_image is relative to services.registry, so "ml/trainer:1.0" is
+        // not Docker Hub's docker.io/ml/trainer, which is what the parsed reference's Name would say.
+        var written = expectedImage.Split('@')[0];
+        var repository = written.LastIndexOf(':') > written.LastIndexOf('/') ? written[..written.LastIndexOf(':')] : written;
         var shortfalls = new List<string>();
-        if (tags is null) shortfalls.Add($"repository {reference.Name} is not known to the registry");
+        if (tags is null) shortfalls.Add($"repository {repository} is not known to the registry");
         else if (tag is not null && !tags.Contains(tag, StringComparer.Ordinal))
-            shortfalls.Add(tags.Count == 0 ? $"repository {reference.Name} has no tags (every tag deleted or none pushed): tag {tag} is missing" : $"tag {tag} is not among the repository's tags");
+            shortfalls.Add(tags.Count == 0 ? $"repository {repository} has no tags (every tag deleted or none pushed): tag {tag} is missing" : $"tag {tag} is not among the repository's tags");
         if (string.IsNullOrWhiteSpace(digest)) shortfalls.Add($"the registry gave no digest for {expectedImage}: the pushed image cannot be identified");
         else if (reference.Digest is not null && !string.Equals(reference.Digest, digest, StringComparison.OrdinalIgnoreCase))
             shortfalls.Add($"the registry serves {digest}, not the pinned {reference.Digest}");
@@ -171,7 +175,7 @@ public static class DockerRules
     /// <summary>
     /// INFRA-SC-1 (cross-check on the containers): every service in services.docker.stateful_services keeps its data outside
     /// the container: each of its containers has a named volume or a writable bind mount (a socket such as
-    /// /var/run/docker.sock does not count). A stateful service with no container is a shortfall.
+    /// /var/run/docker.sock does not count, nor an anonymous volume such as an image's VOLUME gets when nothing is mounted). A stateful service with no container is a shortfall.
     /// </summary>
     public static Verdict StatefulServicesHaveVolumes(IReadOnlyList<ContainerFacts> containers, IReadOnlyList<string> statefulServices)
     {
@@ -192,19 +196,27 @@ public static class DockerRules
             {
                 var persistent = c.Mounts.Where(IsPersistent).ToList();
                 observed.Add($"{ContainerInspection.OwnerOf(c)}: " + (c.Mounts.Count == 0 ? "no mounts"
-                    : string.Join(", ", c.Mounts.Select(m => $"{m.Type} {m.Source} -> {m.Destination}{(m.ReadOnly ? " (ro)" : "")}"))));
+                    : string.Join(", ", c.Mounts.Select(m => $"{DescribeMount(m)} -> {m.Destination}{(m.ReadOnly ? " (ro)" : "")}"))));
                 if (persistent.Count == 0)
                     shortfalls.Add($"{ContainerInspection.OwnerOf(c)}: no named volume or writable bind mount: its data lives in the container and is lost with it" +
-                                   (c.Mounts.Count > 0 ? $" (mounts: {string.Join(", ", c.Mounts.Select(m => $"{m.Type} {m.Source}{(m.ReadOnly ? " ro" : "")}"))})" : ""));
+                                   (c.Mounts.Count > 0 ? $" (mounts: {string.Join(", ", c.Mounts.Select(m => $"{DescribeMount(m)}{(m.ReadOnly ? " ro" : "")}"))})" : ""));
             }
         }
         return Verdict.From("INFRA-SC-1: services needing persistent storage (services.docker.stateful_services) have it",
             $"a named volume or a writable bind mount on every container of [{string.Join(", ", statefulServices)}]",
             observed.Count == 0 ? "no stateful services listed" : string.Join("; ", observed), shortfalls);
 
+        // An anonymous volume (an image's VOLUME, or a volume without a name: the Engine names it with 64 hex digits) is not
+        // kept: `docker rm -v` and `compose down -v` delete it, and a container created anew (down/up, run) gets an empty one.
         static bool IsPersistent(MountFacts m) =>
-            (m.Type == "volume" && m.Source.Length > 0) || (m.Type == "bind" && !m.ReadOnly && !m.Source.EndsWith(".sock", StringComparison.Ordinal));
+            (m.Type == "volume" && m.Source.Length > 0 && !IsAnonymousVolume(m.Source)) || (m.Type == "bind" && !m.ReadOnly && !m.Source.EndsWith(".sock", StringComparison.Ordinal));
     }
+
+    /// <summary>True for the name the Engine gives a volume nobody named (64 lower-case hex digits).</summary>
+    public static bool IsAnonymousVolume(string name) => name.Length == 64 && name.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
+
+    private static string DescribeMount(MountFacts m) =>
+        m.Type == "volume" && IsAnonymousVolume(m.Source) ? $"anonymous volume {m.Source[..12]}…" : $"{m.Type} {m.Source}";
 
     // ---------------------------------------------------------------- containers
 

@@ -33,6 +33,9 @@ public sealed class DockerRulesTests
         DockerRules.TrainingImagePushed("registry:5000/ml/trainer:1.0.0", null, null).Shortfalls.Should().Equal(
             "repository registry:5000/ml/trainer is not known to the registry",
             "the registry gave no digest for registry:5000/ml/trainer:1.0.0: the pushed image cannot be identified");
+        // training_image as the sandbox writes it, relative to services.registry: never "docker.io/…".
+        DockerRules.TrainingImagePushed("ml-platform/trainer:1.0.0", null, null).Shortfalls[0].Should().Be("repository ml-platform/trainer is not known to the registry");
+        DockerRules.TrainingImagePushed("ml-platform/trainer:1.0.0", [], null).Shortfalls[0].Should().StartWith("repository ml-platform/trainer has no tags");
         DockerRules.TrainingImagePushed("registry:5000/ml/trainer", ["1.0.0"], Digest).Shortfalls.Should().Equal("tag latest is not among the repository's tags");
         DockerRules.TrainingImagePushed($"registry:5000/ml/trainer@{Digest}", ["1.0.0"], "sha256:" + new string('f', 64)).Shortfalls.Should()
             .Equal($"the registry serves sha256:{new string('f', 64)}, not the pinned {Digest}");
@@ -127,6 +130,20 @@ public sealed class DockerRulesTests
         v.Shortfalls[0].Should().StartWith("container redis: no named volume or writable bind mount");
         v.Shortfalls[1].Should().StartWith("container mlflow: no named volume or writable bind mount");
         v.Shortfalls[2].Should().Be("qdrant: no container runs it, so its storage cannot be checked");
+    }
+
+    [Test]
+    public void StatefulServicesHaveVolumes_does_not_count_an_anonymous_volume()
+    {
+        // What a container of an image with VOLUME /data gets when the compose file mounts nothing there.
+        var anonymous = "c4902c7cce54d5f9ee8209c3f29c547d23d5e416893a661e34faa299a83c55b4";
+        var v = DockerRules.StatefulServicesHaveVolumes([C("pushgateway", mounts: [new("volume", anonymous, "/data", false)])], ["pushgateway"]);
+
+        v.Holds.Should().BeFalse(v.Sentence);
+        v.Shortfalls.Should().ContainSingle().Which.Should().StartWith("container pushgateway: no named volume or writable bind mount")
+            .And.Contain("anonymous volume c4902c7cce54");
+        DockerRules.IsAnonymousVolume(anonymous).Should().BeTrue();
+        DockerRules.IsAnonymousVolume("ml-platform_pushgateway-data").Should().BeFalse();
     }
 
     // ---------------------------------------------------------------- running and healthy
