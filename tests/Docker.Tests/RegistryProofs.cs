@@ -162,7 +162,7 @@ public sealed class RegistryProofs
             refused.StatusCode.Should().Be(401);
             var ok = DockerRules.AnonymousPullRefused(refused.StatusCode, refused.Header("WWW-Authenticate"));
             ok.Holds.Should().BeTrue(because: ok.Sentence);
-            (await sandbox.CredentialedPullAsync()).StatusCode.Should().Be(200, because: "the sandbox's credentials can pull the training image");
+            (await sandbox.CredentialedBaseAsync()).StatusCode.Should().Be(200, because: "the sandbox registry accepts its configured credentials");
         }
 
         var (open, oc) = Throwaway("http");

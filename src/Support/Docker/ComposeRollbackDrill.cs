@@ -139,7 +139,8 @@ public sealed class ComposeRollbackDrill : IAsyncDisposable
         {
             var archive = await _engine.CallAsync($"GET /containers/{container.Name}/archive?path={mount.Destination}/{_marker}",
                 (c, t) => c.Containers.GetArchiveFromContainerAsync(container.Name, new ContainerPathStatParameters { Path = $"{mount.Destination}/{_marker}" }, false, t), ct);
-            using var stream = archive.Stream;
+            if (archive.Stream is not { } stream) return null;
+            using var owned = stream;
             using var tar = new TarReader(stream);
             var entry = await tar.GetNextEntryAsync(cancellationToken: ct);
             if (entry?.DataStream is null) return null;

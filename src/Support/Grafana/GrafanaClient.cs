@@ -120,10 +120,6 @@ public sealed class GrafanaClient : IDisposable
         (await _http.GetOkAsync(Paths.DashboardByUid + Uri.EscapeDataString(uid), ct)).Json().GetProperty("dashboard");
 
     /// <summary>
-    /// Runs one panel target through the datasource query API (POST /api/ds/query, the way the panel would),
-    /// over the last <paramref name="range"/>; returns the frames' data or the query's error.
-    /// </summary>
-    /// <summary>
     /// The values of <paramref name="label"/> among the series of <paramref name="selector"/>, through the datasource (what a
     /// dashboard's <c>label_values(selector, label)</c> variable offers): an instant <c>group by (label) (selector)</c>.
     /// </summary>
