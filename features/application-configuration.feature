@@ -14,6 +14,16 @@ Feature: Application Configuration
       Given the target declares DNS
       Then Consul DNS answers SRV and A records for every expected service
 
+    @checklist:APP-CM-2 @critical
+    Scenario: Every job template renders with the target's variables
+      Given the target declares Nomad
+      Then every job template renders with the target's variables
+
+    @checklist:APP-CM-4 @critical
+    Scenario: Every job template validates and plans without placement failures
+      Given the target declares Nomad
+      Then every job template validates and plans without placement failures
+
   Rule: Docker Images
 
     @checklist:APP-DI-1 @critical

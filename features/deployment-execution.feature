@@ -51,6 +51,21 @@ Feature: Deployment Execution
       Given the target declares a private image registry
       Then the registry holds the ML training image at its expected tag and its digest is recorded
 
+    @checklist:DEPLOY-AD-2 @critical
+    Scenario: The job templates are deployed: every expected job is registered with the spec its template renders
+      Given the target declares Nomad
+      Then every expected job is registered with the spec its template renders
+
+    @checklist:DEPLOY-AD-3 @checklist:PREVAL-MV-5 @checklist:POSTVAL-FT-5 @mutating @critical
+    Scenario: An ML training job submitted to Nomad runs to completion, trains, reports its metrics and writes its model
+      Given the target declares Nomad
+      And the target declares Prometheus
+      When an ML training job is submitted with a run-scoped id
+      Then the job appears in Nomad's allocations on a client node
+      And the job runs to completion with exit code 0
+      And the run's epoch metrics reach Prometheus with the loss decreasing and the final accuracy reaching the threshold
+      And the model artifact is written and its SHA-256 recorded
+
     @checklist:DEPLOY-AD-4 @critical
     Scenario: The health checks of every expected service pass in Consul
       Given the target declares Consul

@@ -2,6 +2,16 @@
 Feature: Emergency Rollback Procedure
   The rollback procedure restores the last known-good deployment when a deployment fails.
 
+  Rule: Emergency Rollback Procedure (Nomad jobs)
+
+    @checklist:ROLLBACK-1 @mutating @critical
+    Scenario: A broken Nomad job version is reverted to the last good version, which runs again
+      Given the target declares Nomad
+      When a good version of an ML training job runs to completion
+      And a broken version of the job is registered and its failed allocation is seen
+      And the job is reverted to the good version
+      Then the good version runs to completion again
+
   Rule: Emergency Rollback Procedure (docker-compose)
 
     @checklist:ROLLBACK-1 @mutating @critical

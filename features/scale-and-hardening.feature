@@ -21,3 +21,11 @@ Feature: Next Steps After Deployment
     Scenario: Every panel of every Grafana dashboard queries metrics that exist
       Given the target declares Grafana
       Then every panel of every Grafana dashboard returns data
+
+  Rule: Scale Testing
+
+    @checklist:NEXT-SCALE-1 @mutating @normal
+    Scenario: Concurrent ML training jobs all complete within the deadline, spread over the client nodes
+      Given the target declares Nomad
+      When the target's number of concurrent ML training jobs is submitted at once
+      Then every concurrent job completes within the scale deadline, spread over the client nodes

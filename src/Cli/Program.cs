@@ -94,6 +94,22 @@ public static class Program
                 rc = 1;
             }
         }
+        if (target.Service("nomad") is not null)
+        {
+            try
+            {
+                using var nomad = new Acceptance.Support.Nomad.NomadClient(target, new Acceptance.Support.Evidence.EvidenceLog());
+                var removed = Acceptance.Support.Nomad.SubmittedJob.RemoveLeftoversAsync(nomad, grace).GetAwaiter().GetResult();
+                Console.WriteLine(removed.Count == 0
+                    ? $"janitor: no training job of the suite ({Acceptance.Support.Nomad.SubmittedJob.IdPrefix}*) left in Nomad by earlier runs"
+                    : $"janitor: removed {removed.Count} leftover(s) of earlier runs:\n  " + string.Join("\n  ", removed));
+            }
+            catch (Exception e) when (e is Acceptance.Support.Outcomes.EnvironmentProblemException or Acceptance.Support.Outcomes.DeploymentDefectException)
+            {
+                Console.Error.WriteLine($"janitor: could not look for leftover training jobs: {e.Message}");
+                rc = 1;
+            }
+        }
         if (target.Service("docker") is Acceptance.Support.Docker.DockerOptions docker && docker.DrillProject is not null)
         {
             try

@@ -126,6 +126,9 @@ public sealed class ScenarioServices(EvidenceLog evidence) : IDisposable
     /// <summary>Registry facts: the training image, credentials, plain http.</summary>
     public RegistryProbe RegistryProbe => new(Registry, evidence);
 
+    /// <summary>The platform's job templates through Nomad's parse, validate and plan API.</summary>
+    public JobTemplates JobTemplatesProbe => new(Nomad, evidence);
+
     /// <summary>Registries images may come from: services.docker.allowed_registries, else the declared registry's host.</summary>
     public IReadOnlyList<string> AllowedRegistries => Target.Docker.AllowedRegistries.Count > 0 ? Target.Docker.AllowedRegistries
         : Target.Service("registry") is not null ? [Target.Registry.Host]

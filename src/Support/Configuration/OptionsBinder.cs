@@ -156,6 +156,14 @@ public sealed class OptionsBinder(string file, string folder, List<string> probl
         if (underlying == typeof(SecretReference)) return Secret(node, field) ?? (object)Invalid.Value;
         if (IsOptionsClass(underlying))
             return Bind(underlying, node, field, current ?? Activator.CreateInstance(underlying)!);
+        if (underlying == typeof(IReadOnlyDictionary<string, SecretReference>))
+        {
+            if (node is not YamlMappingNode secrets) { Problem(node, field, "must be a mapping of NAME: { env: VARIABLE } or { file: PATH }"); return Invalid.Value; }
+            var map = new Dictionary<string, SecretReference>(StringComparer.Ordinal);
+            foreach (var (k, v) in secrets.Children)
+                if (Secret(v, Join(field, (k as YamlScalarNode)?.Value ?? "")) is { } secret) map[(k as YamlScalarNode)?.Value ?? ""] = secret;
+            return map.Count == secrets.Children.Count ? map : Invalid.Value;
+        }
         if (underlying == typeof(IReadOnlyList<string>))
         {
             if (node is YamlSequenceNode seq && seq.Children.All(c => c is YamlScalarNode))
@@ -244,6 +252,7 @@ public sealed class OptionsBinder(string file, string folder, List<string> probl
         if (t == typeof(bool)) return "true or false";
         if (t == typeof(IReadOnlyList<string>)) return attr.IsPath ? "a list of paths (globs allowed)" : "a list of strings";
         if (t == typeof(SecretReference)) return "a secret reference { env: VARIABLE } or { file: PATH }";
+        if (t == typeof(IReadOnlyDictionary<string, SecretReference>)) return "a mapping of NAME: { env: VARIABLE } or { file: PATH }";
         if (attr.IsUrl) return "an http(s) URL";
         if (attr.IsHostPort) return "host:port";
         if (attr.Schemes is { } schemes) return "a " + schemes.Replace(",", "://, ") + ":// address";
@@ -257,6 +266,7 @@ public sealed class OptionsBinder(string file, string folder, List<string> probl
         double d => d.ToString("0.###", CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
         IReadOnlyList<string> l => l.Count == 0 ? "" : $"[ {string.Join(", ", l)} ]",
+        IReadOnlyDictionary<string, SecretReference> m => m.Count == 0 ? "" : $"{{ {string.Join(", ", m.Keys)} }}",
         _ => System.Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };
 

@@ -42,6 +42,9 @@ public sealed record TargetEnvironment
     /// <summary>Thresholds, by group.</summary>
     public Thresholds Thresholds { get; init; } = new();
 
+    /// <summary>scale: the concurrent training-job test (NEXT-SCALE-1).</summary>
+    public ScaleOptions Scale { get; init; } = new();
+
     /// <summary>The section of <paramref name="key"/>, or null when the target does not declare it.</summary>
     public ServiceOptions? Service(string key) => Services.GetValueOrDefault(key);
 
@@ -182,6 +185,10 @@ public sealed record Thresholds
     [OptionGroup("performance")]
     public LoadThresholds Load { get; init; } = new();
 
+    /// <summary>ML training jobs.</summary>
+    [OptionGroup("ML training jobs")]
+    public TrainingThresholds Training { get; init; } = new();
+
     /// <summary>Poll deadline (thresholds.poll_timeout_seconds).</summary>
     public TimeSpan PollTimeout => Polling.PollTimeout;
 }
@@ -233,6 +240,7 @@ public static class ServiceCatalog
         foreach (var (key, type) in Types) keys.AddRange(OptionsBinder.Describe(type, $"services.{key}"));
         keys.AddRange(OptionsBinder.Describe(typeof(Expectations), "expect"));
         keys.AddRange(OptionsBinder.Describe(typeof(Thresholds), "thresholds"));
+        keys.AddRange(OptionsBinder.Describe(typeof(ScaleOptions), "scale"));
         return keys;
     }
 }

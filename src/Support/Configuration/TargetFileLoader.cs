@@ -11,7 +11,7 @@ namespace Acceptance.Support.Configuration;
 /// </summary>
 public static class TargetFileLoader
 {
-    private static readonly string[] TopLevelKeys = ["name", "environment", "tls", "services", "expect", "thresholds"];
+    private static readonly string[] TopLevelKeys = ["name", "environment", "tls", "services", "expect", "thresholds", "scale"];
 
     /// <summary>Service keys a target file may declare.</summary>
     public static IReadOnlyCollection<string> KnownServices => ServiceCatalog.Types.Keys.ToList();
@@ -75,6 +75,7 @@ public static class TargetFileLoader
             Services = services,
             Expect = binder.Bind<Expectations>(Child("expect"), "expect"),
             Thresholds = binder.Bind<Thresholds>(Child("thresholds"), "thresholds"),
+            Scale = binder.Bind<Nomad.ScaleOptions>(Child("scale"), "scale"),
         };
         target = EnvironmentOverrides.Apply(target, environment, problems);
 

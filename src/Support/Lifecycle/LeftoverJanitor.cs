@@ -16,7 +16,7 @@ public sealed class LeftoverJanitor(PushgatewayDriver pushgateway)
 
     /// <summary>True for a group one of the suite's checks creates.</summary>
     public static bool IsSuiteGroup(MetricGroup group) =>
-        group.Job == "acceptance" || group.Job.StartsWith(PrometheusProbe.SyntheticJobPrefix + "-", StringComparison.Ordinal);
+        group.Job == "acceptance" || group.Job == Nomad.SubmittedJob.MetricsJob || group.Job.StartsWith(PrometheusProbe.SyntheticJobPrefix + "-", StringComparison.Ordinal);
 
     /// <summary>Deletes the suite's groups older than <paramref name="grace"/> (or of unknown age); returns what it removed.</summary>
     public async Task<IReadOnlyList<HeldGroup>> SweepAsync(TimeSpan grace, DateTimeOffset now, CancellationToken ct = default)

@@ -53,6 +53,18 @@ public sealed class NomadClient : IDisposable, IServerClusterClient
     public Task<HttpExchange> GetAsync(string path, CancellationToken ct = default) =>
         _http.SendAsync(HttpMethod.Get, WithRegion(path), ct: ct);
 
+    /// <summary>A write (POST, PUT, DELETE) with the configured token and a JSON body, any status; region and namespace added.</summary>
+    public Task<HttpExchange> SendAsync(HttpMethod method, string path, System.Text.Json.Nodes.JsonNode? body = null, CancellationToken ct = default) =>
+        _http.SendAsync(method, WithNamespace(WithRegion(path)),
+            body is null ? null : new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"), ct: ct);
+
+    /// <summary>GET with the configured token in the configured namespace, any status.</summary>
+    public Task<HttpExchange> GetInNamespaceAsync(string path, CancellationToken ct = default) =>
+        _http.SendAsync(HttpMethod.Get, WithNamespace(WithRegion(path)), ct: ct);
+
+    private string WithNamespace(string path) =>
+        Endpoint.Namespace is { Length: > 0 } n ? path + (path.Contains('?') ? "&" : "?") + "namespace=" + Uri.EscapeDataString(n) : path;
+
     /// <summary>GET without credentials, any status.</summary>
     public Task<HttpExchange> AnonymousGetAsync(string path, CancellationToken ct = default) =>
         _http.SendAsync(HttpMethod.Get, WithRegion(path), authenticate: false, ct: ct);
