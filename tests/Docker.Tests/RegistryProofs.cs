@@ -104,7 +104,7 @@ public sealed class RegistryProofs
     }
 
     /// <summary>The sandbox's registry as its target declares it, with <paramref name="trainingImage"/> as the training image.</summary>
-    private static (RegistryProbe Probe, RegistryClient Client) Sandbox(string trainingImage = "ml-platform/trainer:1.0.0")
+    private static (RegistryProbe Probe, RegistryClient Client) Sandbox(string trainingImage = "ml-platform/trainer:1.1.0")
     {
         var (registry, ca) = SandboxEngine.SandboxRegistry();
         return Probe(registry with { TrainingImage = trainingImage }, ca);
@@ -178,13 +178,13 @@ public sealed class RegistryProofs
     [Test]
     public async Task Image_missing_from_the_registry_fails_TrainingImagePushed_naming_the_tag()
     {
-        var (present, pc) = Sandbox("ml-platform/trainer:1.0.0");
+        var (present, pc) = Sandbox("ml-platform/trainer:1.1.0");
         using (pc)
         {
             var image = await present.TrainingImageAsync();
             image.Digest.Should().StartWith("sha256:");
             image.DigestMatches.Should().BeTrue();
-            var ok = DockerRules.TrainingImagePushed("ml-platform/trainer:1.0.0", image.Tags, image.Digest);
+            var ok = DockerRules.TrainingImagePushed("ml-platform/trainer:1.1.0", image.Tags, image.Digest);
             ok.Holds.Should().BeTrue(because: ok.Sentence);
         }
 
@@ -192,7 +192,7 @@ public sealed class RegistryProofs
         using (mc)
         {
             var image = await missing.TrainingImageAsync();
-            image.Tags.Should().Contain("1.0.0").And.NotContain("0.0.0-missing");
+            image.Tags.Should().Contain("1.1.0").And.NotContain("0.0.0-missing");
             image.Digest.Should().BeNull();
             ShouldFailNaming(DockerRules.TrainingImagePushed("ml-platform/trainer:0.0.0-missing", image.Tags, image.Digest),
                 "tag 0.0.0-missing is not among the repository's tags", "the registry gave no digest for ml-platform/trainer:0.0.0-missing");

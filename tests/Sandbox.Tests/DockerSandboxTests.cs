@@ -90,7 +90,7 @@ public class DockerSandboxTests
         RequireEngine();
         var rows = ImagesTsv();
         rows.Select(r => r.Name).Should().Contain(["ml-platform/pushgateway", "ml-platform/trainer", "ml-platform/registry"]);
-        rows.Should().Contain(r => r.Name == "ml-platform/trainer" && r.Tag == "1.0.0");
+        rows.Should().Contain(r => r.Name == "ml-platform/trainer" && r.Tag == "1.1.0");
         using var http = Registry();
         foreach (var (name, tag, digest) in rows)
         {
@@ -150,7 +150,7 @@ public class DockerSandboxTests
             .Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var registry = (YamlMappingNode)services["registry"];
         registry["address"].ToString().Should().Be(RegistryUrl);
-        registry["training_image"].ToString().Should().Be("ml-platform/trainer:1.0.0");
+        registry["training_image"].ToString().Should().Be("ml-platform/trainer:1.1.0");
         ((YamlMappingNode)registry["basic_auth"])["username"].ToString().Should().Be("platform");
     }
 

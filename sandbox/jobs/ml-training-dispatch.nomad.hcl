@@ -1,0 +1,143 @@
+# The ML platform's training job on request, as the platform ships it: a parameterized batch job
+# of the trainer image (docker driver), dispatched once per training request with the meta key
+# run_id (required; no payload). Each dispatch is its own child job
+# (ml-training-dispatch/dispatch-<time>-<id>) whose run reports to the Pushgateway group
+# job=<metrics_job>, run_id=<run_id> and writes <training-data>/<run_id>/model.json.
+# Registered by sandbox/up (expected by the target: expect_jobs). Variables as in
+# ml-training.nomad.hcl (registry_password has no default: pass it from a secret). HCL2, valid for
+# real Nomad 1.10; ${NOMAD_META_run_id} is runtime interpolation, resolved on the client.
+
+variable "registry" {
+  type        = string
+  description = "registry host[:port] serving ml-platform/trainer (the sandbox: 127.0.0.1:15443)"
+}
+variable "trainer_version" {
+  type        = string
+  description = "tag of ml-platform/trainer (follows the image's content)"
+}
+variable "registry_username" {
+  type        = string
+  default     = "platform"
+  description = "registry login for the pull"
+}
+variable "registry_password" {
+  type        = string
+  description = "registry password for the pull: no default, pass it from a secret (never inline)"
+}
+variable "job_id" {
+  type    = string
+  default = "ml-training-dispatch"
+}
+variable "datacenter" {
+  type    = string
+  default = "dc1"
+}
+variable "count" {
+  type        = number
+  default     = 1
+  description = "parallel training runs (allocations)"
+}
+variable "cpu" {
+  type        = number
+  default     = 200
+  description = "MHz per run"
+}
+variable "memory" {
+  type        = number
+  default     = 128
+  description = "MB per run"
+}
+variable "pushgateway" {
+  type    = string
+  default = "http://127.0.0.1:19091"
+}
+variable "metrics_job" {
+  type        = string
+  default     = "ml-training"
+  description = "Pushgateway job label"
+}
+variable "epochs" {
+  type    = number
+  default = 30
+}
+variable "learning_rate" {
+  type        = number
+  default     = 0.5
+  description = "a negative rate is gradient ascent: the loss diverges and the run fails"
+}
+variable "epoch_delay" {
+  type        = number
+  default     = 0.05
+  description = "seconds slept per epoch, so a run takes visible time"
+}
+
+job "ml-training-dispatch" {
+  id          = var.job_id
+  name        = var.job_id
+  type        = "batch"
+  datacenters = [var.datacenter]
+
+  # one run per request: nomad job dispatch -meta run_id=<id> ml-training-dispatch
+  # (POST /v1/job/ml-training-dispatch/dispatch {"Meta": {"run_id": "<id>"}}); no payload
+  parameterized {
+    meta_required = ["run_id"]
+    payload       = "forbidden"
+  }
+
+  meta {
+    trainer_version = var.trainer_version
+  }
+
+  group "trainer" {
+    count = var.count
+
+    # a failure is final: no restart in place, no rescheduling elsewhere
+    restart {
+      attempts = 0
+      mode     = "fail"
+    }
+    reschedule {
+      attempts  = 0
+      unlimited = false
+    }
+
+    volume "training-data" {
+      type      = "host"
+      source    = "training-data"
+      read_only = false
+    }
+
+    task "train" {
+      driver = "docker"
+
+      config {
+        image        = "${var.registry}/ml-platform/trainer:${var.trainer_version}"
+        network_mode = "host" # the Pushgateway listens on the host's loopback
+        args = [
+          "--pushgateway", "${var.pushgateway}",
+          "--job", "${var.metrics_job}",
+          "--run-id", "${NOMAD_META_run_id}",
+          "--epochs", "${var.epochs}",
+          "--learning-rate", "${var.learning_rate}",
+          "--artifact-dir", "/srv/training-data",
+          "--epoch-delay", "${var.epoch_delay}",
+        ]
+        auth {
+          username = var.registry_username
+          password = var.registry_password
+        }
+      }
+
+      volume_mount {
+        volume      = "training-data"
+        destination = "/srv/training-data"
+        read_only   = false
+      }
+
+      resources {
+        cpu    = var.cpu
+        memory = var.memory
+      }
+    }
+  }
+}

@@ -1,0 +1,141 @@
+# The ML platform's training job, as the platform ships it: one batch run of the trainer image
+# (sandbox/images/trainer: /opt/ml/train.py) on the docker driver. HCL2 with variables, valid for
+# real Nomad 1.10 and the sandbox's stand-in alike. Submit with variables, never with secrets in the
+# file:  nomad job run -var registry=... -var trainer_version=... -var-file secrets.vars ml-training.nomad.hcl
+# or POST /v1/jobs/parse {"JobHCL": ..., "Variables": "<var-file text>", "Canonicalize": true}.
+# A failed run is final (no restart, no reschedule): the failure is what the alerts must see.
+# Metrics go to the Pushgateway group job=<metrics_job>, run_id=<run_id>; the model artifact to
+# <training-data volume>/<run_id>/model.json.
+
+variable "registry" {
+  type        = string
+  description = "registry host[:port] serving ml-platform/trainer (the sandbox: 127.0.0.1:15443)"
+}
+variable "trainer_version" {
+  type        = string
+  description = "tag of ml-platform/trainer (follows the image's content)"
+}
+variable "registry_username" {
+  type        = string
+  default     = "platform"
+  description = "registry login for the pull"
+}
+variable "registry_password" {
+  type        = string
+  description = "registry password for the pull: no default, pass it from a secret (never inline)"
+}
+variable "job_id" {
+  type    = string
+  default = "ml-training"
+}
+variable "datacenter" {
+  type    = string
+  default = "dc1"
+}
+variable "count" {
+  type        = number
+  default     = 1
+  description = "parallel training runs (allocations)"
+}
+variable "cpu" {
+  type        = number
+  default     = 200
+  description = "MHz per run"
+}
+variable "memory" {
+  type        = number
+  default     = 128
+  description = "MB per run"
+}
+variable "pushgateway" {
+  type    = string
+  default = "http://127.0.0.1:19091"
+}
+variable "metrics_job" {
+  type        = string
+  default     = "ml-training"
+  description = "Pushgateway job label"
+}
+variable "run_id" {
+  type        = string
+  default     = "nightly"
+  description = "Pushgateway run_id label and artifact subdirectory"
+}
+variable "epochs" {
+  type    = number
+  default = 30
+}
+variable "learning_rate" {
+  type        = number
+  default     = 0.5
+  description = "a negative rate is gradient ascent: the loss diverges and the run fails"
+}
+variable "epoch_delay" {
+  type        = number
+  default     = 0.05
+  description = "seconds slept per epoch, so a run takes visible time"
+}
+
+job "ml-training" {
+  id          = var.job_id
+  name        = var.job_id
+  type        = "batch"
+  datacenters = [var.datacenter]
+
+  meta {
+    trainer_version = var.trainer_version
+  }
+
+  group "trainer" {
+    count = var.count
+
+    # a failure is final: no restart in place, no rescheduling elsewhere
+    restart {
+      attempts = 0
+      mode     = "fail"
+    }
+    reschedule {
+      attempts  = 0
+      unlimited = false
+    }
+
+    volume "training-data" {
+      type      = "host"
+      source    = "training-data"
+      read_only = false
+    }
+
+    task "train" {
+      driver = "docker"
+
+      config {
+        image        = "${var.registry}/ml-platform/trainer:${var.trainer_version}"
+        network_mode = "host" # the Pushgateway listens on the host's loopback
+        args = [
+          "--pushgateway", "${var.pushgateway}",
+          "--job", "${var.metrics_job}",
+          "--run-id", "${var.run_id}",
+          "--epochs", "${var.epochs}",
+          "--learning-rate", "${var.learning_rate}",
+          "--artifact-dir", "/srv/training-data",
+          "--epoch-delay", "${var.epoch_delay}",
+        ]
+        auth {
+          username = var.registry_username
+          password = var.registry_password
+        }
+      }
+
+      volume_mount {
+        volume      = "training-data"
+        destination = "/srv/training-data"
+        read_only   = false
+      }
+
+      resources {
+        cpu    = var.cpu
+        memory = var.memory
+      }
+    }
+  }
+}
