@@ -94,6 +94,13 @@ strict-target	APP-EV-4	compose service without limits	fault-matrix-unpinned: no 
 strict-target	APP-DI-3	docker.allowed_registries: another registry	not an allowed registry
 strict-target	APP-DI-4	docker.config_dir without a login	holds no login
 strict-target	ROLLBACK-1	drill "broken" version is the known-good one	not detected as a failure
+strict-target	APP-CM-2	a job template with a syntax error	fault-matrix-broken.nomad.hcl:
+strict-target	APP-CM-4	job_variables memory=999999	memory exhausted
+strict-target	DEPLOY-AD-2	job_variables memory=999999 (registered spec drifts)	Resources.MemoryMB
+strict-target	DEPLOY-AD-3	job_variables memory=999999	memory exhausted
+strict-target	PREVAL-MV-5	job_variables memory=999999	memory exhausted
+strict-target	POSTVAL-FT-5	job_variables memory=999999	memory exhausted
+strict-target	NEXT-SCALE-1	job_variables memory=999999	memory exhausted
 private-prometheus	MON-AC-1	rules lack the critical alerts	no severity=critical alert for instance down
 private-prometheus	MON-BV-4	rules lack a backup-age alert	no severity=critical alert for backup age
 private-prometheus	SEC-TSC-3	rules lack a certificate alert	no severity=critical alert for certificate expiry
@@ -236,6 +243,13 @@ if 'docker' in svc:
     d['drill_broken_version'] = dict(l.strip().split('=', 1) for l in open(d['compose_env_file']) if '=' in l and not l.startswith('#'))[d['drill_version_variable']]
 if 'registry' in svc:
     svc['registry']['training_image'] = 'ml-platform/trainer:0.0.0-fault-matrix'
+n = svc.get('nomad', {})
+if n.get('job_templates'):
+    with open(f"{work}/fault-matrix-broken.nomad.hcl", "w") as f:
+        f.write('job "fault-matrix-broken" {\n  type = "batch"\n  group "g" {\n    task "t" {\n      driver = "raw_exec"\n      config { command = "/bin/true" \n    }\n  }\n')
+    n['job_templates'] = list(n['job_templates']) + [f"{work}/fault-matrix-broken.nomad.hcl"]
+    n['job_variables'] = list(n.get('job_variables') or []) + ['memory=999999']
+    s.setdefault('scale', {}).update(deadline_seconds=10)
 save("strict-target", s)
 
 p = copy.deepcopy(base)
