@@ -37,6 +37,8 @@ public sealed partial class NomadService
         public int Priority = 50;
         public long JobModifyIndex, CreateIndex, ModifyIndex, SnapshotIndex, CreateTime, ModifyTime;
         public Dictionary<string, int> QueuedAllocations = new();
+        public Dictionary<string, JsonObject>? FailedTGAllocs;
+        public Dictionary<string, bool>? ClassEligibility;
     }
 
     private sealed class TaskEvent
@@ -58,6 +60,7 @@ public sealed partial class NomadService
         public DateTimeOffset? StartedAt, FinishedAt;
         public List<TaskEvent> Events = new();
         public System.Diagnostics.Process? Process;
+        public string? ContainerID;
     }
 
     private sealed class Allocation
@@ -110,6 +113,8 @@ public sealed partial class NomadService
             foreach (var a in _allocs.Values)
                 foreach (var t in a.TaskStates.Values)
                     if (t.Process is { HasExited: false } p) ProcessTree.Kill(p.Id, TimeSpan.Zero);
+        _docker.RemoveAllAsync().Wait(TimeSpan.FromSeconds(20));
+        _docker.Dispose();
     }
 
     // ---------------------------------------------------------------- job routes
@@ -155,7 +160,7 @@ public sealed partial class NomadService
                 var node = JsonNode.Parse(trimmed)!.AsObject();
                 job = (node["Job"] as JsonObject ?? node).DeepClone().AsObject();
             }
-            else job = JobSpec.FromHcl(hcl);
+            else job = JobSpec.FromHcl(hcl, body["Variables"]?.GetValue<string>());
         }
         catch (Exception e) when (e is HclException or JsonException or FormatException or InvalidOperationException)
         {
@@ -188,13 +193,13 @@ public sealed partial class NomadService
     private string Warnings(JsonObject job)
     {
         var missing = UnavailableDrivers(job).ToList();
-        return missing.Count == 0 ? "" : JobCanon.Multi(missing.Select(d => $"Task driver \"{d}\" is not available on any client node in the sandbox (stand-in: only raw_exec runs)").ToList()).Replace("error(s) occurred", "warning(s)");
+        return missing.Count == 0 ? "" : JobCanon.Multi(missing.Select(d => $"Task driver \"{d}\" is not available on any client node in the sandbox (stand-in: raw_exec, and docker when the engine answers)").ToList()).Replace("error(s) occurred", "warning(s)");
     }
 
     private static IEnumerable<string> Drivers(JsonObject job) =>
         job["TaskGroups"]?.AsArray().OfType<JsonObject>().SelectMany(g => g["Tasks"]?.AsArray().OfType<JsonObject>() ?? []).Select(t => t["Driver"]?.ToString() ?? "") ?? [];
 
-    private static IEnumerable<string> UnavailableDrivers(JsonObject job) => Drivers(job).Where(d => d != "raw_exec" && d != "").Distinct();
+    private IEnumerable<string> UnavailableDrivers(JsonObject job) => Drivers(job).Where(d => d != "" && !DriverHealthy(d)).Distinct();
 
     // ---------------------------------------------------------------- register / versions
 
@@ -419,7 +424,7 @@ public sealed partial class NomadService
         if (rec.IsPeriodic || rec.IsParameterized)
             return "running";
         var allocs = _allocs.Values.Where(a => a.JobID == rec.ID && a.Job["Version"].Long() == rec.Spec["Version"].Long()).ToList();
-        var pendingEval = _evals.Values.Any(e => e.JobID == rec.ID && e.Status == "pending");
+        var pendingEval = _evals.Values.Any(e => e.JobID == rec.ID && e.Status is "pending" or "blocked");
         if (allocs.Count == 0) return pendingEval ? "pending" : "dead";
         return allocs.Any(a => !a.Terminal) ? "running" : "dead";
     }
@@ -449,7 +454,7 @@ public sealed partial class NomadService
                 var ga = allocs.Where(a => a.TaskGroup == g).ToList();
                 return new
                 {
-                    Queued = 0, Complete = ga.Count(a => a.ClientStatus == "complete"), Failed = ga.Count(a => a.ClientStatus == "failed"),
+                    Queued = _evals.Values.Where(e => e.JobID == rec.ID && e.Status == "blocked").Sum(e => e.QueuedAllocations.GetValueOrDefault(g)), Complete = ga.Count(a => a.ClientStatus == "complete"), Failed = ga.Count(a => a.ClientStatus == "failed"),
                     Running = ga.Count(a => a.ClientStatus == "running"), Starting = ga.Count(a => a.ClientStatus == "pending"),
                     Lost = ga.Count(a => a.ClientStatus == "lost"), Unknown = 0,
                 };
@@ -497,7 +502,8 @@ public sealed partial class NomadService
         ID = e.ID, Namespace = "default", Priority = e.Priority, Type = e.Type, TriggeredBy = e.TriggeredBy, JobID = e.JobID,
         JobModifyIndex = e.JobModifyIndex, NodeID = e.NodeID, NodeModifyIndex = 0, DeploymentID = "", Status = e.Status,
         StatusDescription = e.StatusDescription, Wait = 0, WaitUntil = (object?)null, NextEval = e.NextEval, PreviousEval = e.PreviousEval,
-        BlockedEval = e.BlockedEval, RelatedEvals = related ? Array.Empty<object>() : null, FailedTGAllocs = (object?)null, ClassEligibility = (object?)null,
+        BlockedEval = e.BlockedEval, RelatedEvals = related ? Array.Empty<object>() : null,
+        FailedTGAllocs = e.FailedTGAllocs?.ToDictionary(kv => kv.Key, kv => kv.Value.DeepClone()), ClassEligibility = e.ClassEligibility,
         EscapedComputedClass = false, AnnotatePlan = false, QueuedAllocations = e.QueuedAllocations, LeaderACL = "",
         SnapshotIndex = e.SnapshotIndex, CreateIndex = e.CreateIndex, ModifyIndex = e.ModifyIndex, CreateTime = e.CreateTime, ModifyTime = e.ModifyTime,
     };
@@ -652,7 +658,6 @@ public sealed partial class NomadService
         var diff = PlanDiff.Job(old, job);
         var failed = new Dictionary<string, object>();
         var desired = new Dictionary<string, object>();
-        var readyNodes = _nodes.Count(n => NodeStatus(n) == "ready");
         foreach (var g in job["TaskGroups"]!.AsArray().OfType<JsonObject>())
         {
             var name = g["Name"]!.ToString();
@@ -664,15 +669,35 @@ public sealed partial class NomadService
                 Ignore = groupChanged ? 0 : count, Place = oldGroup == null ? count : 0, Migrate = 0, Stop = 0, InPlaceUpdate = 0,
                 DestructiveUpdate = oldGroup != null && groupChanged ? count : 0, Canary = 0, Preemptions = 0,
             };
-            var missing = g["Tasks"]!.AsArray().OfType<JsonObject>().Select(t => t["Driver"]!.ToString()).Where(d => d != "raw_exec").Distinct().ToList();
-            if (missing.Count > 0 && job["ParameterizedJob"] is null && job["Periodic"] is null)
-                failed[name] = new
+            if (job["ParameterizedJob"] is not null || job["Periodic"] is not null) continue;
+            // the scheduler's own feasibility/fit check, against the current allocations (minus this job's, which an
+            // update replaces), without committing anything
+            lock (_lock)
+            {
+                var planned = new Dictionary<string, (long cpu, long mem)>();
+                var jobId = job["ID"]!.ToString();
+                foreach (var a in _allocs.Values.Where(a => a.JobID == jobId && !a.Terminal && a.TaskGroup == name))
                 {
-                    NodesEvaluated = readyNodes, NodesFiltered = readyNodes, NodesInPool = _nodes.Count, NodesAvailable = new Dictionary<string, int> { [Dc] = readyNodes },
-                    ClassFiltered = (object?)null, ConstraintFiltered = new Dictionary<string, int> { ["missing drivers"] = readyNodes },
-                    NodesExhausted = 0, ClassExhausted = (object?)null, DimensionExhausted = (object?)null, QuotaExhausted = (object?)null,
-                    ResourcesExhausted = (object?)null, Scores = (object?)null, ScoreMetaData = (object?)null, AllocationTime = 41_000, CoalescedFailures = (int)count - 1,
-                };
+                    var ask0 = GroupAsk(Group(a.Job, a.TaskGroup) ?? new JsonObject());
+                    var p0 = planned.GetValueOrDefault(a.NodeID);
+                    planned[a.NodeID] = (p0.cpu - ask0.cpu, p0.mem - ask0.mem);
+                }
+                var unplaced = 0;
+                JsonObject? metric = null;
+                for (var i = 0; i < count; i++)
+                {
+                    var (node, m) = SelectNode(job, g, planned);
+                    if (node == null) { unplaced++; metric ??= m; continue; }
+                    var ask = GroupAsk(g);
+                    var p = planned.GetValueOrDefault(node.ID);
+                    planned[node.ID] = (p.cpu + ask.cpu, p.mem + ask.mem);
+                }
+                if (metric != null)
+                {
+                    metric["CoalescedFailures"] = unplaced - 1;
+                    failed[name] = metric;
+                }
+            }
         }
         var created = failed.Count == 0 ? null : new[]
         {

@@ -20,15 +20,16 @@ public sealed partial class NomadService
         var toRun = new List<Allocation>();
         lock (_lock)
         {
-            if (!_evals.TryGetValue(evalId, out var eval)) return;
+            if (!_evals.TryGetValue(evalId, out var eval) || eval.Status is "complete" or "cancelled" or "failed") return;
+            var reprocess = eval.Status == "blocked";
             if (!_jobs.TryGetValue(jobId, out var rec) || rec.Stop)
             {
-                eval.Status = "complete";
+                eval.Status = reprocess ? "cancelled" : "complete";
                 eval.ModifyIndex = Next();
                 return;
             }
             var version = rec.Spec["Version"].Long();
-            foreach (var old in _allocs.Values.Where(a => a.JobID == jobId && !a.Terminal && a.Job["Version"].Long() != version))
+            foreach (var old in _allocs.Values.Where(a => a.JobID == jobId && !a.Terminal && !a.StopRequested && a.Job["Version"].Long() != version))
             {
                 old.DesiredStatus = "stop";
                 old.DesiredDescription = "alloc is being updated due to job update";
@@ -36,22 +37,35 @@ public sealed partial class NomadService
                 old.ModifyIndex = Next();
                 toKill.Add(old);
             }
-            var node = _nodes.FirstOrDefault(n => NodeStatus(n) == "ready");
-            if (node == null)
-            {
-                eval.Status = "blocked";
-                eval.StatusDescription = "created to place remaining allocations";
-                eval.ModifyIndex = Next();
-                return;
-            }
             var payload = rec.Spec["Payload"]?.GetValue<string>() is { Length: > 0 } p ? Convert.FromBase64String(p) : null;
+            var batch = rec.Type is "batch" or "sysbatch";
+            var failed = new Dictionary<string, JsonObject>();
+            var queued = new Dictionary<string, int>();
+            var planned = new Dictionary<string, (long cpu, long mem)>();
             foreach (var g in rec.Spec["TaskGroups"]!.AsArray().OfType<JsonObject>())
             {
                 var gname = g["Name"]!.ToString();
                 var count = (int)(g["Count"].Long(1));
-                var existing = _allocs.Values.Where(a => a.JobID == jobId && a.TaskGroup == gname && !a.Terminal && a.Job["Version"].Long() == version).ToList();
-                for (var i = existing.Count; i < count; i++)
+                // allocations that count towards the group: running ones, and for batch jobs also finished ones (a
+                // batch alloc that completed is done); lost allocations are replaced.
+                var current = _allocs.Values.Where(a => a.JobID == jobId && a.TaskGroup == gname && a.Job["Version"].Long() == version
+                                                        && (batch ? a.ClientStatus != "lost" : !a.Terminal && !a.StopRequested)).ToList();
+                var used = current.Select(a => a.Index).ToHashSet();
+                var missing = Enumerable.Range(0, count).Where(i => !used.Contains(i)).ToList();
+                var unplaced = 0;
+                JsonObject? metric = null;
+                foreach (var i in missing)
                 {
+                    var (node, m) = SelectNode(rec.Spec, g, planned);
+                    if (node == null)
+                    {
+                        unplaced++;
+                        metric ??= m;
+                        continue;
+                    }
+                    var ask = GroupAsk(g);
+                    var prev = planned.GetValueOrDefault(node.ID);
+                    planned[node.ID] = (prev.cpu + ask.cpu, prev.mem + ask.mem);
                     var idx = Next();
                     var now = NowNs();
                     var id = NewId();
@@ -61,19 +75,195 @@ public sealed partial class NomadService
                         Dir = Path.Combine(_allocRoot, id), Job = rec.Spec.DeepClone().AsObject(), Index = i, CreateIndex = idx, ModifyIndex = idx,
                         AllocModifyIndex = idx, CreateTime = now, ModifyTime = now, Payload = payload,
                     };
-                    a.PreviousAllocation = toKill.FirstOrDefault(o => o.TaskGroup == gname && o.Index == i)?.ID ?? "";
+                    var previous = toKill.FirstOrDefault(o => o.TaskGroup == gname && o.Index == i)
+                                   ?? _allocs.Values.Where(o => o.JobID == jobId && o.TaskGroup == gname && o.Index == i && o.ClientStatus == "lost" && o.NextAllocation == "")
+                                                    .OrderByDescending(o => o.CreateIndex).FirstOrDefault();
+                    if (previous != null)
+                    {
+                        a.PreviousAllocation = previous.ID;
+                        previous.NextAllocation = id;
+                        previous.ModifyIndex = idx;
+                    }
                     foreach (var t in g["Tasks"]!.AsArray().OfType<JsonObject>())
                         a.TaskStates[t["Name"]!.ToString()] = new TaskState { Events = { new TaskEvent { Type = "Received", DisplayMessage = "Task received by client" } } };
                     _allocs[id] = a;
                     toRun.Add(a);
                 }
-                eval.QueuedAllocations[gname] = 0;
+                queued[gname] = unplaced;
+                if (metric != null)
+                {
+                    metric["CoalescedFailures"] = unplaced - 1;
+                    failed[gname] = metric;
+                }
             }
-            eval.Status = "complete";
-            eval.ModifyIndex = Next();
+            eval.QueuedAllocations = queued;
+            if (failed.Count == 0)
+            {
+                eval.Status = "complete";
+                eval.StatusDescription = "";
+                eval.FailedTGAllocs = reprocess ? eval.FailedTGAllocs : null;
+                eval.ModifyIndex = Next();
+            }
+            else if (reprocess)
+            {
+                // still no room: the blocked evaluation stays blocked (Nomad re-blocks it) with the current metrics
+                eval.FailedTGAllocs = failed;
+                if (toRun.Count > 0) eval.ModifyIndex = Next();
+            }
+            else
+            {
+                // as Nomad: the evaluation completes with FailedTGAllocs and a blocked evaluation holds the queued allocations
+                foreach (var other in _evals.Values.Where(e => e.JobID == jobId && e.Status == "blocked"))
+                {
+                    other.Status = "cancelled";
+                    other.StatusDescription = $"evaluation {evalId[..8]} successful";
+                    other.ModifyIndex = Next();
+                }
+                var blocked = NewEval(rec, "queued-allocs");
+                blocked.Status = "blocked";
+                blocked.StatusDescription = "created to place remaining allocations";
+                blocked.PreviousEval = evalId;
+                blocked.FailedTGAllocs = failed;
+                blocked.QueuedAllocations = new Dictionary<string, int>(queued);
+                blocked.ClassEligibility = _nodes.ToDictionary(n => ComputedClass(n), _ => true);
+                eval.FailedTGAllocs = failed;
+                eval.BlockedEval = blocked.ID;
+                eval.Status = "complete";
+                eval.ModifyIndex = Next();
+            }
         }
         foreach (var a in toKill) Background.Run(() => KillAllocAsync(a, "alloc is being updated due to job update"), "KillAllocAsync");
         foreach (var a in toRun) Background.Run(() => RunAllocAsync(a), "RunAllocAsync");
+    }
+
+    /// <summary>A group's resource ask: the sum of its tasks' Resources (Nomad defaults CPU 100, MemoryMB 300).</summary>
+    private static (long cpu, long mem) GroupAsk(JsonObject g)
+    {
+        long cpu = 0, mem = 0;
+        foreach (var t in g["Tasks"]?.AsArray().OfType<JsonObject>() ?? [])
+        {
+            cpu += (t["Resources"]?["CPU"]).Long(100);
+            mem += (t["Resources"]?["MemoryMB"]).Long(300);
+        }
+        return (cpu, mem);
+    }
+
+    private string ComputedClass(ClientNode n) => "v1:" + Math.Abs(SegmentOf(n).GetHashCode() % 100000000);
+
+    /// <summary>
+    /// Feasibility and fit as Nomad's scheduler checks them: ready and eligible nodes, task drivers detected and healthy
+    /// (ConstraintFiltered "missing drivers"), free CPU and memory (capacity minus non-terminal allocations and this
+    /// plan's placements; DimensionExhausted "cpu" or "memory"). Among the nodes that fit, the least loaded wins
+    /// (spread). Returns the node, or null and the AllocationMetric of the failed placement.
+    /// </summary>
+    private (ClientNode? node, JsonObject metric) SelectNode(JsonObject job, JsonObject g, Dictionary<string, (long cpu, long mem)> planned)
+    {
+        var ask = GroupAsk(g);
+        var (capCpu, capMem, _, _) = Capacity();
+        var drivers = g["Tasks"]?.AsArray().OfType<JsonObject>().Select(t => t["Driver"]?.ToString() ?? "").Distinct().ToList() ?? new();
+        var ready = _nodes.Where(n => NodeStatus(n) == "ready").ToList();
+        int filtered = 0, exhausted = 0;
+        var constraintFiltered = new Dictionary<string, int>();
+        var dims = new Dictionary<string, int>();
+        var fits = new List<(ClientNode n, double load)>();
+        foreach (var n in ready)
+        {
+            if (drivers.Any(d => !DriverHealthy(d)))
+            {
+                filtered++;
+                constraintFiltered["missing drivers"] = constraintFiltered.GetValueOrDefault("missing drivers") + 1;
+                continue;
+            }
+            var (uc, um) = AllocatedOn(n.ID);
+            var pl = planned.GetValueOrDefault(n.ID);
+            long freeCpu = capCpu - uc - pl.cpu, freeMem = capMem - um - pl.mem;
+            string? dim = freeCpu < ask.cpu ? "cpu" : freeMem < ask.mem ? "memory" : null;
+            if (dim != null)
+            {
+                exhausted++;
+                dims[dim] = dims.GetValueOrDefault(dim) + 1;
+                continue;
+            }
+            var load = Math.Max((double)(uc + pl.cpu) / Math.Max(1, capCpu), (double)(um + pl.mem) / Math.Max(1, capMem));
+            fits.Add((n, load));
+        }
+        var metric = new JsonObject
+        {
+            ["NodesEvaluated"] = ready.Count, ["NodesFiltered"] = filtered, ["NodesInPool"] = _nodes.Count,
+            ["NodesAvailable"] = new JsonObject { [Dc] = ready.Count },
+            ["ClassFiltered"] = null,
+            ["ConstraintFiltered"] = constraintFiltered.Count == 0 ? null : new JsonObject(constraintFiltered.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
+            ["NodesExhausted"] = exhausted, ["ClassExhausted"] = null,
+            ["DimensionExhausted"] = dims.Count == 0 ? null : new JsonObject(dims.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
+            ["QuotaExhausted"] = null, ["ResourcesExhausted"] = exhausted == 0 ? null : new JsonObject
+            {
+                [g["Tasks"]?.AsArray().OfType<JsonObject>().FirstOrDefault()?["Name"]?.ToString() ?? "task"] = new JsonObject { ["CPU"] = ask.cpu, ["MemoryMB"] = ask.mem, ["DiskMB"] = 0 },
+            },
+            ["Scores"] = null, ["ScoreMetaData"] = null, ["AllocationTime"] = 41_000, ["CoalescedFailures"] = 0,
+        };
+        _ = job;
+        if (fits.Count == 0) return (null, metric);
+        return (fits.OrderBy(f => f.load).ThenBy(f => _nodes.IndexOf(f.n)).First().n, metric);
+    }
+
+    private bool DriverHealthy(string driver) => driver switch
+    {
+        "raw_exec" => true,
+        "docker" => _docker.Healthy,
+        _ => false,
+    };
+
+    /// <summary>Re-processes blocked evaluations (capacity freed, a node came back, a fault was lifted).</summary>
+    private void Unblock()
+    {
+        List<Evaluation> blocked;
+        lock (_lock) blocked = _evals.Values.Where(e => e.Status == "blocked").ToList();
+        foreach (var e in blocked) Background.Run(() => ScheduleAsync(e.JobID, e.ID), "ScheduleAsync(blocked)");
+    }
+
+    /// <summary>
+    /// The clients' heartbeat, once a second: allocations on a node that is down become lost (their tasks are
+    /// stopped) and get replacement evaluations; blocked evaluations are retried; the docker driver is re-fingerprinted.
+    /// </summary>
+    private async Task HeartbeatLoop()
+    {
+        var tick = 0;
+        while (!_shutdown.IsCancellationRequested)
+        {
+            try { await Task.Delay(1000, _shutdown.Token); } catch (OperationCanceledException) { return; }
+            if (tick++ % 5 == 0) await _docker.FingerprintAsync();
+            var lost = new List<Allocation>();
+            var evals = new List<Evaluation>();
+            lock (_lock)
+            {
+                foreach (var n in _nodes.Where(n => NodeStatus(n) == "down"))
+                {
+                    var onNode = _allocs.Values.Where(a => a.NodeID == n.ID && !a.Terminal).ToList();
+                    foreach (var a in onNode)
+                    {
+                        a.DesiredStatus = "stop";
+                        a.DesiredDescription = "alloc is lost since its node is down";
+                        a.ClientStatus = "lost";
+                        a.ClientDescription = $"node {n.Name} is down (sandbox fault nomad.node-down)";
+                        a.StopRequested = true;
+                        foreach (var s in a.TaskStates.Values)
+                            Event(a, s, new TaskEvent { Type = "Killing", KillReason = "alloc is lost since its node is down", Message = "alloc is lost since its node is down", DisplayMessage = $"Node {n.Name} is down: alloc is lost" });
+                        a.ModifyIndex = Next();
+                        lost.Add(a);
+                    }
+                    foreach (var jobId in onNode.Select(a => a.JobID).Distinct())
+                        if (_jobs.TryGetValue(jobId, out var rec) && !rec.Stop)
+                        {
+                            var e = NewEval(rec, "node-update");
+                            e.NodeID = n.ID;
+                            evals.Add(e);
+                        }
+                }
+            }
+            foreach (var a in lost) Background.Run(() => KillAllocAsync(a, "alloc is lost since its node is down"), "KillAllocAsync(lost)");
+            foreach (var e in evals) Background.Run(() => ScheduleAsync(e.JobID, e.ID), "ScheduleAsync(node-update)");
+            Unblock();
+        }
     }
 
     // ---------------------------------------------------------------- alloc runner
@@ -94,12 +284,16 @@ public sealed partial class NomadService
         {
             lock (_lock)
             {
-                var failed = !a.StopRequested && a.TaskStates.Values.Any(s => s.Failed);
-                a.ClientStatus = failed ? "failed" : "complete";
-                a.ClientDescription = failed ? "Failed tasks" : "All tasks have completed";
+                if (a.ClientStatus != "lost")
+                {
+                    var failed = !a.StopRequested && a.TaskStates.Values.Any(s => s.Failed);
+                    a.ClientStatus = failed ? "failed" : "complete";
+                    a.ClientDescription = failed ? "Failed tasks" : "All tasks have completed";
+                }
                 a.ModifyIndex = Next();
                 a.ModifyTime = NowNs();
             }
+            Unblock();   // the allocation's resources are free again
         }
     }
 
@@ -139,11 +333,12 @@ public sealed partial class NomadService
             }
         }
 
-        if (driver != "raw_exec")
+        if (driver is not ("raw_exec" or "docker"))
         {
-            Fail("Driver Failure", $"driver {driver} is not available in the sandbox (stand-in runs raw_exec tasks only)");
+            Fail("Driver Failure", $"driver {driver} is not available in the sandbox (stand-in runs raw_exec and docker tasks only)");
             return;
         }
+        var isDocker = driver == "docker";
 
         // environment (Nomad's task environment, interpolated)
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -165,6 +360,17 @@ public sealed partial class NomadService
             ["NOMAD_NODE_ID"] = node.ID, ["NOMAD_NODE_NAME"] = node.Name, ["NOMAD_NODE_POOL"] = "default", ["NOMAD_ADDR"] = $"https://{_host}:{_s.Options.Port}",
             ["TMPDIR"] = Path.Combine(taskDir, "tmp"),
         };
+        if (isDocker)
+        {
+            // inside the container: the task's own environment only, with Nomad's container paths
+            env.Clear();
+            nomadEnv["NOMAD_ALLOC_DIR"] = "/alloc";
+            nomadEnv["NOMAD_TASK_DIR"] = "/local";
+            nomadEnv["NOMAD_SECRETS_DIR"] = "/secrets";
+            nomadEnv.Remove("TMPDIR");
+            foreach (var meta in new[] { jobMeta, groupMeta, taskMeta })
+                if (meta != null) foreach (var (k, v) in meta) env["NOMAD_META_" + k] = env["NOMAD_META_" + k.ToUpperInvariant()] = v?.ToString() ?? "";
+        }
         foreach (var (k, v) in nomadEnv) env[k] = v;
         var attrs = Attributes(node);
         string Interp(string input) => Regex.Replace(input, @"\$\{([^}]+)\}", m =>
@@ -194,6 +400,11 @@ public sealed partial class NomadService
                     await File.WriteAllTextAsync(p, Interp(t["EmbeddedTmpl"]?.ToString() ?? ""));
                 }
 
+        if (isDocker)
+        {
+            await RunDockerTaskAsync(a, task, s, name, taskDir, env, Interp, Fail);
+            return;
+        }
         var command = Interp(task["Config"]?["command"]?.ToString() ?? "");
         var args = task["Config"]?["args"] is JsonArray ja ? ja.Select(x => Interp(x?.ToString() ?? "")).ToList() : new List<string>();
         if (_s.Fault("nomad.job-fails"))
@@ -280,15 +491,27 @@ public sealed partial class NomadService
             var tasks = Group(a.Job, a.TaskGroup)?["Tasks"]?.AsArray().OfType<JsonObject>().ToList() ?? new();
             foreach (var (name, s) in a.TaskStates)
             {
-                if (s.Process is not { } p) continue;
                 var kt = (tasks.FirstOrDefault(t => t["Name"]?.ToString() == name)?["KillTimeout"]).Long(5_000_000_000L);
                 var grace = TimeSpan.FromTicks(Math.Min(kt, 30_000_000_000L) / 100);
+                if (s.ContainerID is { } cid)
+                {
+                    Event(a, s, new TaskEvent { Type = "Killing", KillReason = reason, KillTimeout = kt, Message = $"Sent interrupt. Waiting {grace.TotalSeconds:0}s before force killing", DisplayMessage = $"Sent interrupt. Waiting {grace.TotalSeconds:0}s before force killing" });
+                    waits.Add(StopContainerAsync(cid, grace));
+                    continue;
+                }
+                if (s.Process is not { } p) continue;
                 Event(a, s, new TaskEvent { Type = "Killing", KillReason = reason, KillTimeout = kt, Message = $"Sent interrupt. Waiting {grace.TotalSeconds:0}s before force killing", DisplayMessage = $"Sent interrupt. Waiting {grace.TotalSeconds:0}s before force killing" });
                 var pid = p.Id;
                 waits.Add(Task.Run(() => ProcessTree.Kill(pid, grace)));
             }
         }
         await Task.WhenAll(waits);
+    }
+
+    private async Task StopContainerAsync(string id, TimeSpan grace)
+    {
+        try { await _docker.Client().Containers.StopContainerAsync(id, new Docker.DotNet.Models.ContainerStopParameters { WaitBeforeKillSeconds = (uint)Math.Max(1, grace.TotalSeconds) }); }
+        catch (Exception e) when (e is Docker.DotNet.DockerApiException or HttpRequestException or IOException) { }
     }
 
     private static async Task WaitTerminal(Allocation a, TimeSpan timeout)

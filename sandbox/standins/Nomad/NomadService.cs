@@ -58,7 +58,12 @@ public sealed partial class NomadService : IStandInService
         foreach (var v in HostVolumes) Directory.CreateDirectory(Path.Combine(_s.StateDir, "volumes", v));
         _allocRoot = Path.Combine(_s.StateDir, "allocs");
         Directory.CreateDirectory(_allocRoot);
+        _docker = new DockerDriver(_s.StateDir);
+        _docker.FingerprintAsync().Wait(TimeSpan.FromSeconds(5));
+        Background.Run(HeartbeatLoop, "HeartbeatLoop");
     }
+
+    private readonly DockerDriver _docker;
 
     private static readonly string[] HostVolumes = ["prometheus-data", "grafana-data", "consul-data", "nomad-data", "training-data"];
 
@@ -349,7 +354,11 @@ public sealed partial class NomadService : IStandInService
     {
         ["raw_exec"] = new { Attributes = new Dictionary<string, string> { ["driver.raw_exec"] = "true" }, Detected = true, HealthDescription = "Healthy", Healthy = true, UpdateTime = Http.Rfc3339(t) },
         ["exec"] = new { Attributes = (object?)null, Detected = false, HealthDescription = "exec driver is not available in the sandbox (stand-in)", Healthy = false, UpdateTime = Http.Rfc3339(t) },
-        ["docker"] = new { Attributes = (object?)null, Detected = false, HealthDescription = "Docker is not available in the sandbox (stand-in)", Healthy = false, UpdateTime = Http.Rfc3339(t) },
+        ["docker"] = new
+        {
+            Attributes = _docker.Healthy ? new Dictionary<string, string> { ["driver.docker"] = "true", ["driver.docker.version"] = _docker.Version, ["driver.docker.volumes.enabled"] = "true", ["driver.docker.os_type"] = "linux" } : null,
+            Detected = _docker.Healthy, HealthDescription = _docker.HealthDescription, Healthy = _docker.Healthy, UpdateTime = Http.Rfc3339(_docker.CheckedAt ?? t),
+        },
     };
 
     private (long cpu, long memMb, long diskMb, int cores) Capacity()
@@ -374,7 +383,8 @@ public sealed partial class NomadService : IStandInService
             ["unique.storage.bytesfree"] = (LowCapacity ? 20L << 30 : _fp.DiskFreeBytes).ToString(),
             ["unique.storage.bytestotal"] = (LowCapacity ? 40L << 30 : _fp.DiskTotalBytes).ToString(), ["unique.storage.volume"] = "/",
             ["meta.network_segment"] = SegmentOf(n), ["sandbox.standin"] = "true",
-        };
+        }.Concat(_docker.Healthy ? new Dictionary<string, string> { ["driver.docker"] = "1", ["driver.docker.version"] = _docker.Version, ["driver.docker.volumes.enabled"] = "true" } : [])
+         .ToDictionary(kv => kv.Key, kv => kv.Value);
     }
 
     private object NodeStub(ClientNode n, bool withResources, bool withOs)
@@ -427,7 +437,7 @@ public sealed partial class NomadService : IStandInService
             Reserved = new { CPU = 0, MemoryMB = 0, DiskMB = 0 },
             Links = new Dictionary<string, string> { ["consul"] = $"{Dc}.{n.Name}" },
             Meta = new Dictionary<string, string> { ["network_segment"] = SegmentOf(n), ["connect.log_level"] = "info", ["sandbox"] = "true" },
-            NodeClass = "", NodePool = "default", ComputedClass = "v1:" + Math.Abs(SegmentOf(n).GetHashCode() % 100000000), CgroupParent = "",
+            NodeClass = "", NodePool = "default", ComputedClass = ComputedClass(n), CgroupParent = "",
             Drain = false, DrainStrategy = (object?)null, SchedulingEligibility = status == "ready" ? "eligible" : "ineligible",
             Status = status, StatusDescription = status == "down" ? "node heartbeat missed (sandbox fault nomad.node-down)" : "",
             StatusUpdatedAt = _started.ToUnixTimeSeconds(),
