@@ -224,7 +224,7 @@ public sealed partial class SubmittedJob : IAsyncDisposable
         return Convert.ToHexStringLower(SHA256.HashData(f));
     }
 
-    /// <summary>Purges the job (DELETE ?purge=true), deletes its Pushgateway group and its artifact folder on <paramref name="artifactRoot"/>.</summary>
+    /// <summary>Purges the job (DELETE ?purge=true), deletes its Pushgateway group and its artifact folders (<see cref="ArtifactFolders"/>).</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;

@@ -57,7 +57,7 @@ public static class TrainingRules
         }
         return Verdict.From("DEPLOY-AD-2: the job templates are deployed: every job of services.nomad.expect_jobs is registered and equals its rendered template",
             $"[{string.Join(", ", expected)}] registered, spec equal to the template (image, count, resources, env, driver, schedule)",
-            string.Join("; ", drifts.Select(d => $"{d.JobId}: {(!d.Registered ? "not registered" : d.Differences.Count == 0 ? "registered, equal" : $"{d.Differences.Count} differences")}")),
+            string.Join("; ", drifts.Where(d => expected.Contains(d.JobId)).Select(d => $"{d.JobId}: {(!d.Registered ? "not registered" : d.Differences.Count == 0 ? "registered, equal" : $"{d.Differences.Count} differences")}")),
             expected.Count == 0 ? ["services.nomad.expect_jobs is empty: nothing to judge"] : shortfalls);
     }
 

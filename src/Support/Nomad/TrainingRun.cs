@@ -16,6 +16,25 @@ namespace Acceptance.Support.Nomad;
 /// </summary>
 public sealed class TrainingRun(NomadClient nomad, PushgatewayDriver? pushgateway, CleanupStack cleanup, EvidenceLog evidence, TrainingThresholds thresholds)
 {
+    private IReadOnlyList<string>? _volumes;
+
+    /// <summary>
+    /// Submits a run-scoped job whose cleanup is on the stack before anything else happens; its artifact folder on every
+    /// training-data host volume that is readable from here is removed with it.
+    /// </summary>
+    private async Task<SubmittedJob> SubmitAsync(IReadOnlyDictionary<string, string>? extra, CancellationToken ct)
+    {
+        var volumes = await TrainingVolumesAsync(ct);
+        var job = cleanup.Push(await SubmittedJob.SubmitAsync(nomad, pushgateway, evidence, Template, extra, ct: ct));
+        job.ArtifactFolders.AddRange(volumes.Select(v => Path.Combine(v, job.RunId)));
+        return job;
+    }
+
+    /// <summary>The training-data host volume paths of the client nodes that exist on this machine (read once).</summary>
+    private async Task<IReadOnlyList<string>> TrainingVolumesAsync(CancellationToken ct) =>
+        _volumes ??= (await new NomadProbe(nomad, evidence).NodesAsync(ct)).SelectMany(n => n.HostVolumes)
+            .Where(v => v.Name == "training-data" && Directory.Exists(v.Path)).Select(v => v.Path).Distinct().ToList();
+
     /// <summary>The training template (NOT VERIFIED when the target names none).</summary>
     public string Template => nomad.Endpoint.TrainingTemplate
         ?? throw new NotVerifiedException("The target does not set services.nomad.training_template: there is no ML training job to submit.");
@@ -23,7 +42,7 @@ public sealed class TrainingRun(NomadClient nomad, PushgatewayDriver? pushgatewa
     /// <summary>Submits one training job (cleanup registered) and follows it to a terminal state or the deadline.</summary>
     public async Task<SubmittedJob> SubmitAndFollowAsync(IReadOnlyDictionary<string, string>? extra = null, CancellationToken ct = default)
     {
-        var job = cleanup.Push(await SubmittedJob.SubmitAsync(nomad, pushgateway, evidence, Template, extra, ct: ct));
+        var job = await SubmitAsync(extra, ct);
         var outcome = await job.FollowAsync(thresholds.JobTimeout, ct: ct);
         evidence.AttachJson($"stage latencies of {job.JobId}", new
         {
@@ -79,7 +98,7 @@ public sealed class TrainingRun(NomadClient nomad, PushgatewayDriver? pushgatewa
             }
         }
         if (local is null) return (reported, null, null);
-        if (Path.GetDirectoryName(local) is { } dir && Path.GetFileName(dir) == job.RunId) job.ArtifactFolders.Add(dir);
+        if (Path.GetDirectoryName(local) is { } dir && Path.GetFileName(dir) == job.RunId && !job.ArtifactFolders.Contains(dir)) job.ArtifactFolders.Add(dir);
         var sha = SubmittedJob.Sha256Of(local);
         RunFacts.Set($"training.artifact.{job.RunId}", $"{reported.Value.Path} sha256={sha}");
         return (reported, local, sha);
@@ -90,8 +109,8 @@ public sealed class TrainingRun(NomadClient nomad, PushgatewayDriver? pushgatewa
     {
         var eligible = (await probe.NodesAsync(ct)).Count(n => n.Status == "ready" && n.SchedulingEligibility == "eligible");
         var sw = Stopwatch.StartNew();
-        var jobs = await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
-            cleanup.Push(await SubmittedJob.SubmitAsync(nomad, pushgateway, evidence, Template, ct: ct))));
+        await TrainingVolumesAsync(ct);
+        var jobs = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => SubmitAsync(null, ct)));
         var outcomes = await Task.WhenAll(jobs.Select(j => j.FollowAsync(deadline - sw.Elapsed > TimeSpan.Zero ? deadline - sw.Elapsed : TimeSpan.Zero, placementFailureIsTerminal: false, ct)));
         var elapsed = sw.Elapsed;
         var run = new ConcurrentRun(outcomes, elapsed, outcomes.Select(o => o.Stages.Placed).OfType<TimeSpan>().ToList(), eligible);
