@@ -183,10 +183,10 @@ on_signal() {
   printf '\n==> interrupted (SIG%s): undoing what the running checks created, then writing the report\n' "$1" >&2
   # TERM, whatever the user sent: a background job's SIGINT is ignored by POSIX rule, so the host would never see it.
   pkill -TERM -s "$TEST_PID" -f testhost 2>/dev/null || kill -TERM -- "-$TEST_PID" 2>/dev/null
-  ( sleep 90; kill -KILL -- "-$TEST_PID" 2>/dev/null ) >/dev/null 2>&1 &
+  ( sleep 90; kill -KILL -- "-$TEST_PID" 2>/dev/null ) >/dev/null 2>&1 9<&- &
   HARD_STOP=$!
 }
-setsid dotnet "${TEST_ARGS[@]}" &
+setsid dotnet "${TEST_ARGS[@]}" 9<&- &   # the folder lock stays with this script only: nothing the run starts keeps it
 TEST_PID=$!
 trap 'on_signal INT' INT
 trap 'on_signal TERM' TERM

@@ -231,10 +231,14 @@ public sealed partial class SubmittedJob : IAsyncDisposable
         var errors = new List<string>();
         try
         {
+            // Stop first and wait until no allocation runs (a task that is still running would push its metrics again after the
+            // group is deleted), then purge.
+            var stop = await _nomad.SendAsync(HttpMethod.Delete, $"v1/job/{Uri.EscapeDataString(JobId)}");
+            if (stop.IsSuccess) await WaitUntilNothingRunsAsync(TimeSpan.FromSeconds(30));
             var x = await _nomad.SendAsync(HttpMethod.Delete, $"v1/job/{Uri.EscapeDataString(JobId)}?purge=true");
             if (!x.IsSuccess && x.StatusCode != 404) errors.Add($"purge {JobId}: {x.StatusCode} {x.Body.Trim()}");
         }
-        catch (EnvironmentProblemException e) { errors.Add(e.Message); }
+        catch (Exception e) when (e is EnvironmentProblemException or ServiceResponseException or ServiceFaultException) { errors.Add(e.Message); }
         if (_pushgateway is not null)
         {
             try { await _pushgateway.DeleteAsync(Metrics); }
@@ -244,6 +248,18 @@ public sealed partial class SubmittedJob : IAsyncDisposable
             try { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
             catch (IOException e) { errors.Add($"remove {dir}: {e.Message}"); }
         if (errors.Count > 0) throw new EnvironmentProblemException($"cleanup of training job {JobId}: {string.Join("; ", errors)}");
+    }
+
+    private async Task WaitUntilNothingRunsAsync(TimeSpan deadline)
+    {
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < deadline)
+        {
+            var allocs = await JsonAsync($"v1/job/{Uri.EscapeDataString(JobId)}/allocations", CancellationToken.None) as JsonArray ?? [];
+            if (allocs.OfType<JsonObject>().All(a => a["ClientStatus"]?.ToString() is "complete" or "failed" or "lost")) return;
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+        _evidence.Note($"job {JobId}: allocations still running {deadline.TotalSeconds:F0} s after the stop; purging anyway");
     }
 
     /// <summary>Local folders holding this run's artifact (removed on disposal).</summary>
