@@ -86,6 +86,44 @@ public sealed class RunScriptTests
     }
 
     [Test]
+    public async Task Ctrl_C_during_a_training_job_leaves_nothing_in_Nomad_Pushgateway_or_the_volume()
+    {
+        var sandbox = await File.ReadAllTextAsync(Repository.SandboxTarget);
+        if (!sandbox.Contains("training_template:")) Assert.Ignore("the sandbox's target names no training template");
+        using var folder = new TempDir("reports-interrupted-training");
+        // A slow training run (0.5 s per epoch), so the interrupt lands while its task is running and pushing metrics.
+        using var target = TargetCopy.OfSandbox().SetList("services.nomad.job_variables",
+            [.. Regex.Matches(sandbox, @"(?m)^    job_variables: \[(.*)\]").Single().Groups[1].Value.Split(',').Select(v => v.Trim().Trim('"')), "epoch_delay=0.5"]).Save();
+        var pushgateway = Regex.Match(sandbox, @"(?m)^  pushgateway:\s*\n\s+address:\s*(\S+)").Groups[1].Value.TrimEnd('/');
+        var volume = Path.Combine(Path.GetDirectoryName(Repository.SandboxTarget)!, "volumes", "training-data");
+        using var http = new HttpClient();
+        var psi = new ProcessStartInfo(Path.Combine(Repository.Root, "run-tests.sh"),
+            ["--no-build", "--no-report", "--target", target.Path, "--tags", "@checklist:DEPLOY-AD-3"])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            Environment = { ["ACCEPTANCE_REPORTS_DIR"] = folder.Path },
+        };
+        using var run = Process.Start(psi)!;
+        var output = run.StandardOutput.ReadToEndAsync();
+        var errors = run.StandardError.ReadToEndAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (DateTime.UtcNow < deadline && !(await http.GetStringAsync(pushgateway + "/api/v1/metrics")).Contains("\"run_id\":\"acceptance-train-"))
+            await Task.Delay(250);
+        (await http.GetStringAsync(pushgateway + "/api/v1/metrics")).Should().Contain("\"run_id\":\"acceptance-train-", "the training job is running and pushing its epochs");
+
+        Process.Start("kill", ["-INT", run.Id.ToString()])!.WaitForExit();
+        run.WaitForExit(TimeSpan.FromSeconds(90)).Should().BeTrue("an interrupted run ends within 90 s: " + await errors);
+
+        run.ExitCode.Should().Be(130, await output + await errors);
+        (await http.GetStringAsync(pushgateway + "/api/v1/metrics")).Should().NotContain("acceptance-train-", "the run's metric group is removed");
+        (Directory.Exists(volume) ? Directory.GetDirectories(volume, "acceptance-train-*") : []).Should().BeEmpty("the run's artifact folder is removed");
+        var nomad = Regex.Match(sandbox, @"(?m)^  nomad:\s*\n\s+address:\s*(\S+)").Groups[1].Value.TrimEnd('/');
+        using var tls = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true });
+        tls.DefaultRequestHeaders.Add("X-Nomad-Token", (await File.ReadAllTextAsync(Path.Combine(Path.GetDirectoryName(Repository.SandboxTarget)!, "secrets", "nomad-management.token"))).Trim());
+        (await tls.GetStringAsync(nomad + "/v1/jobs?prefix=acceptance-train-")).Trim().Should().Be("[]", "the submitted job is purged");
+    }
+
+    [Test]
     public async Task An_unwritable_reports_folder_stops_the_run_before_anything_runs()
     {
         var result = await RunTestsInto("/proc/acceptance-reports", "--target", Repository.SandboxTarget, "--no-report");

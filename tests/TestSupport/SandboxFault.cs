@@ -22,6 +22,13 @@ public sealed class SandboxFault : IAsyncDisposable
         return new SandboxFault(name);
     }
 
+    /// <summary>Turns the fault on with its argument (e.g. the node of nomad.node-down).</summary>
+    public static async Task<SandboxFault> OnAsync(string name, string argument, CancellationToken ct = default)
+    {
+        await RunAsync("on", name + "\0" + argument, ct);
+        return new SandboxFault(name);
+    }
+
     /// <summary>Turns every fault off (sandbox/fault reset).</summary>
     public static Task ResetAsync(CancellationToken ct = default) => RunAsync("reset", null, ct);
 
@@ -34,7 +41,7 @@ public sealed class SandboxFault : IAsyncDisposable
 
     private static async Task RunAsync(string verb, string? name, CancellationToken ct)
     {
-        var args = name is null ? new[] { verb } : new[] { verb, name };
+        var args = name is null ? new[] { verb } : new[] { verb }.Concat(name.Split('\0')).ToArray();
         var result = await Cli.Wrap(Path.Combine(Repository.Root, "sandbox", "fault"))
             .WithArguments(args)
             .WithValidation(CommandResultValidation.None)

@@ -24,8 +24,9 @@ public sealed record AllocationFacts(string Id, string Name, string NodeId, stri
     public bool Terminal => ClientStatus is "complete" or "failed" or "lost";
 
     /// <summary>The first task event that failed the task (Driver Failure, Terminated with a non-zero code, OOM), or null.</summary>
-    public TaskEventFacts? FailingEvent => Events.FirstOrDefault(e => e.FailsTask || e.Type == "Driver Failure")
-                                           ?? Events.LastOrDefault(e => e.Type == "Terminated" && e.ExitCode is not (null or 0));
+    public TaskEventFacts? FailingEvent => Events.FirstOrDefault(e => e.Type == "Driver Failure")
+                                           ?? Events.LastOrDefault(e => e.Type == "Terminated" && (e.ExitCode is not (null or 0) || e.Message.Contains("OOM", StringComparison.Ordinal)))
+                                           ?? Events.FirstOrDefault(e => e.FailsTask);
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} on {NodeName}: {ClientStatus}" + (FailingEvent is { } f ? $" ({f})" : "");
