@@ -77,7 +77,7 @@ strict-target	DEPLOY-ID-4	expect.host_volumes + missing volume	fault-matrix-miss
 strict-target	INFRA-SC-1	expect.host_volumes + missing volume	fault-matrix-missing-volume
 strict-target	INFRA-HR-2	expect.node_minimums 4096 cores	4096
 strict-target	INFRA-HR-3	thresholds.network_min_mbps 100000	< 100000 Mbit/s
-strict-target	DEPLOY-SD-2	expect.nomad_drivers [docker]	driver docker
+strict-target	DEPLOY-SD-2	expect.nomad_drivers [podman]	driver podman
 strict-target	MON-MS-4	thresholds.retention_min_days 9999	less than 9999
 strict-target	SEC-TSC-1	thresholds.certificate_min_days 100000	less than thresholds.certificate_min_days (100000)
 strict-target	DEPLOY-SD-3	expect.scrape_jobs + missing job	fault-matrix-missing-job: no active target
@@ -224,7 +224,7 @@ e['scrape_jobs'] = list(e.get('scrape_jobs') or []) + ['fault-matrix-missing-job
 e['services'] = list(e.get('services') or []) + ['fault-matrix-missing-service']
 e['dashboards'] = list(e.get('dashboards') or []) + ['fault-matrix-missing-dashboard']
 e['node_minimums'] = {'cpu_cores': 4096, 'memory_gb': 65536, 'disk_gb': 10000000}
-e['nomad_drivers'] = ['docker']
+e['nomad_drivers'] = ['podman']
 s['thresholds'].update(network_min_mbps=100000, retention_min_days=9999, certificate_min_days=100000)
 svc = s['services']
 svc['alertmanager']['critical_receiver'] = 'fault-matrix-missing-receiver'
