@@ -66,6 +66,14 @@ Feature: Deployment Execution
       And the run's epoch metrics reach Prometheus with the loss decreasing and the final accuracy reaching the threshold
       And the model artifact is written and its SHA-256 recorded
 
+    @checklist:POSTVAL-FT-5 @mutating @normal
+    Scenario: A new ML training run shows in the Grafana training panel
+      Given the target declares Nomad
+      And the target declares Grafana
+      When an ML training job is submitted with a run-scoped id
+      Then the job runs to completion with exit code 0
+      And the Grafana training panel shows the run's loss
+
     @checklist:DEPLOY-AD-4 @critical
     Scenario: The health checks of every expected service pass in Consul
       Given the target declares Consul

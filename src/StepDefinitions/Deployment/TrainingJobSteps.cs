@@ -70,6 +70,11 @@ public sealed class TrainingJobSteps(ScenarioServices services, Checks checks, C
         checks.Assert(TrainingRules.ArtifactRecorded(reported, local, sha));
     }
 
+    [Then("the Grafana training panel shows the run's loss")]
+    public Task ThenGrafanaShowsTheRun() => checks.EventuallyAsync("the Grafana training panel shows the run",
+        ct => services.GrafanaProbe.PanelsReadingAsync(services.Target.RequireListed(services.Target.Expect.Dashboards, "expect.dashboards"), "ml_training_epoch_loss", TimeSpan.FromMinutes(5), ct),
+        p => TrainingRules.GrafanaShowsRun(p, state.Submitted.RunId, "ml_training_epoch_loss"));
+
     [When("the target's number of concurrent ML training jobs is submitted at once")]
     public async Task WhenConcurrentJobsAreSubmitted() =>
         state.Concurrent = await Run.ConcurrentAsync(services.Target.Scale.ConcurrentJobs, services.Target.Scale.Deadline, services.NomadProbe);

@@ -178,6 +178,7 @@ public sealed class GrafanaClient : IDisposable
             return new QueryOutcome(query, x.StatusCode, 0, 0, Str(json, "message") is { Length: > 0 } m ? m : "no result for refId " + query.RefId);
         var error = Str(result, "error");
         int frames = 0, values = 0;
+        var series = new List<IReadOnlyDictionary<string, string>>();
         if (result.TryGetProperty("frames", out var fs) && fs.ValueKind == JsonValueKind.Array)
             foreach (var frame in fs.EnumerateArray())
             {
@@ -188,12 +189,14 @@ public sealed class GrafanaClient : IDisposable
                 foreach (var column in columns.EnumerateArray())
                 {
                     var isTime = i < fields.Count && Str(fields[i], "type") == "time";
+                    if (!isTime && i < fields.Count && fields[i].TryGetProperty("labels", out var labels) && labels.ValueKind == JsonValueKind.Object)
+                        series.Add(labels.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.ToString()));
                     if (!isTime && column.ValueKind == JsonValueKind.Array)
                         values += column.EnumerateArray().Count(v => v.ValueKind != JsonValueKind.Null);
                     i++;
                 }
             }
-        return new QueryOutcome(query, x.StatusCode, frames, values, error.Length > 0 ? error : null);
+        return new QueryOutcome(query, x.StatusCode, frames, values, error.Length > 0 ? error : null) { Series = series };
     }
 
     private static string Str(JsonElement e, string name) =>

@@ -21,6 +21,9 @@ public sealed record PanelQuery(string Dashboard, int PanelId, string Panel, str
 /// <summary>What the datasource query API answered for one panel query.</summary>
 public sealed record QueryOutcome(PanelQuery Query, int HttpStatus, int Frames, int Values, string? Error)
 {
+    /// <summary>The label set of every series the query returned (the frames' value fields' labels).</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> Series { get; init; } = [];
+
     /// <summary>No error and at least one non-null value in a non-time field.</summary>
     public bool HasData => Error is null && Values > 0;
 
@@ -102,6 +105,23 @@ public sealed class GrafanaProbe(GrafanaClient client, EvidenceLog evidence)
                     ? new QueryOutcome(query, 0, 0, 0, $"uses dashboard variable(s) ${string.Join(", $", unresolved)} with no saved value or option: the panel cannot be queried as the browser shows it")
                     : await client.QueryAsync(query with { Expression = variables.Substitute(query.Expression) }, range, ct));
         }
+        return outcomes;
+    }
+
+    /// <summary>
+    /// The queries of the expected dashboards' panels whose expression reads <paramref name="metric"/>, run as the browser runs
+    /// them (the panel's datasource, the last <paramref name="range"/>), with the series each returned.
+    /// </summary>
+    public async Task<IReadOnlyList<QueryOutcome>> PanelsReadingAsync(IReadOnlyList<string> dashboards, string metric, TimeSpan range, CancellationToken ct = default)
+    {
+        var found = (await DashboardsAsync(dashboards, ct)).Found;
+        var outcomes = new List<QueryOutcome>();
+        var datasources = await DatasourcesAsync(ct);
+        var fallback = datasources.FirstOrDefault(d => d.IsDefault) ?? datasources.FirstOrDefault();
+        foreach (var dashboard in found)
+            foreach (var query in Queries(dashboard.Title, await client.DashboardAsync(dashboard.Uid, ct), datasources, fallback).Where(q => q.Expression.Contains(metric, StringComparison.Ordinal)))
+                outcomes.Add(await client.QueryAsync(query, range, ct));
+        evidence.Note($"panels reading {metric}: {(outcomes.Count == 0 ? "none" : string.Join("; ", outcomes))}");
         return outcomes;
     }
 

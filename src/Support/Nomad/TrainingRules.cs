@@ -113,6 +113,19 @@ public static class TrainingRules
             "an artifact path and its SHA-256, equal to the file's", observed, shortfalls);
     }
 
+    /// <summary>POSTVAL-FT-5: a Grafana panel of the expected dashboards that reads the epoch loss returns the run's series.</summary>
+    public static Verdict GrafanaShowsRun(IReadOnlyList<Grafana.QueryOutcome> panels, string runId, string metric)
+    {
+        var shortfalls = new List<string>();
+        if (panels.Count == 0) shortfalls.Add($"no panel of expect.dashboards reads {metric}: the training runs cannot be seen in Grafana");
+        else if (!panels.Any(p => p.Series.Any(s => s.GetValueOrDefault("run_id") == runId)))
+            shortfalls.Add($"no panel returned a series with run_id={runId}: " + string.Join("; ", panels.Select(p =>
+                $"panel '{p.Query.Panel}' {(p.Error is { } e ? $"error {e}" : $"{p.Series.Count} series")}")));
+        return Verdict.From($"POSTVAL-FT-5: the Grafana training panel (a panel of expect.dashboards reading {metric}) shows the new run",
+            $"a series with run_id={runId}", string.Join("; ", panels.Select(p => $"panel '{p.Query.Panel}' of '{p.Query.Dashboard}': {p.Series.Count} series" +
+                (p.Series.Any(s => s.GetValueOrDefault("run_id") == runId) ? $", the run's among them" : ""))), shortfalls);
+    }
+
     /// <summary>
     /// NEXT-SCALE-1: N concurrent training jobs all complete within scale.deadline_seconds, none failed, lost or OOM-killed, spread
     /// over at least min(scale.min_nodes, eligible nodes) client nodes.

@@ -91,6 +91,19 @@ public sealed class TrainingRulesTests
     }
 
     [Test]
+    public void The_Grafana_training_panel_holds_when_it_returns_the_runs_series_and_fails_naming_the_panels_otherwise()
+    {
+        var query = new Acceptance.Support.Grafana.PanelQuery("ML Training Overview", 9, "Training loss per epoch (by run)", "A", "prometheus", "prometheus", "ml_training_epoch_loss", false);
+        var withRun = new Acceptance.Support.Grafana.QueryOutcome(query, 200, 2, 40, null)
+            { Series = [new Dictionary<string, string> { ["run_id"] = "acceptance-train-1", ["epoch"] = "1" }] };
+        TrainingRules.GrafanaShowsRun([withRun], "acceptance-train-1", "ml_training_epoch_loss").Holds.Should().BeTrue();
+
+        TrainingRules.GrafanaShowsRun([withRun with { Series = [] }], "acceptance-train-1", "ml_training_epoch_loss").Shortfalls.Single()
+            .Should().Be("no panel returned a series with run_id=acceptance-train-1: panel 'Training loss per epoch (by run)' 0 series");
+        TrainingRules.GrafanaShowsRun([], "acceptance-train-1", "ml_training_epoch_loss").Shortfalls.Single().Should().Contain("no panel of expect.dashboards reads");
+    }
+
+    [Test]
     public void A_job_rollback_holds_when_the_broken_version_failed_and_the_good_one_completes_again()
     {
         var broken = Outcome(Alloc("failed", events: new TaskEventFacts("trainer", "Driver Failure", "manifest unknown", null, true)));
