@@ -81,8 +81,9 @@ public class TargetFileTests
         Scalar(root, "expect", "consul_servers").Should().Be("3");
         Scalar(root, "expect", "nomad_servers").Should().Be("3");
         Scalar(root, "expect", "recommended_servers").Should().Be("3", "the sandbox is a 3-server cluster; 5 is the production recommendation");
+        var engine = ((YamlMappingNode)At(root, "services")).Children.ContainsKey(new YamlScalarNode("docker"));
         ((YamlSequenceNode)At(root, "expect", "nomad_drivers")).Children.Select(c => ((YamlScalarNode)c).Value)
-            .Should().Equal(["raw_exec"], "raw_exec is the only driver the sandbox's Nomad runs");
+            .Should().Equal(engine ? ["raw_exec", "docker"] : ["raw_exec"], "the stand-in runs raw_exec, and docker on the sandbox's engine when there is one");
         ((YamlSequenceNode)At(root, "expect", "host_volumes")).Children.Should().HaveCount(5);
         Scalar(root, "services", "alertmanager", "critical_receiver").Should().Be("oncall-critical");
         Scalar(root, "thresholds", "max_firing_alerts").Should().Be("0");

@@ -251,8 +251,17 @@ public class NomadSchedulingTests
 [TestFixture]
 public class NomadDockerDriverTests
 {
-    private const string Socket = "/work/main/sandbox/.state/docker/docker.sock";
-    private const string Trainer = "127.0.0.1:15443/ml-platform/trainer:1.0.0";
+    private static readonly string Socket = Path.Combine(Acceptance.TestSupport.Repository.SandboxState, "docker", "docker.sock");
+
+    /// <summary>The trainer image the sandbox built (its version from the compose env file sandbox/up writes).</summary>
+    private static readonly string Trainer = "127.0.0.1:15443/ml-platform/trainer:" + TrainerVersion();
+
+    private static string TrainerVersion()
+    {
+        var env = Path.Combine(Acceptance.TestSupport.Repository.SandboxState, "docker", "compose.env");
+        return File.Exists(env) && File.ReadAllLines(env).FirstOrDefault(l => l.StartsWith("TRAINER_VERSION=", StringComparison.Ordinal)) is { } line
+            ? line["TRAINER_VERSION=".Length..].Trim() : "1.1.0";
+    }
     private StandInUnderTest _n = null!;
     private string _t = null!;
     private DockerClient _docker = null!;
