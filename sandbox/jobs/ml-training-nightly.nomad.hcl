@@ -5,7 +5,7 @@
 # night stays visible until a good one replaces it) and writing <training-data>/<run_id>/model.json.
 # Registered by sandbox/up (expected by the target: expect_jobs); the sandbox's stand-in never fires
 # periodic jobs by itself (POST /v1/job/ml-training-nightly/periodic/force launches one).
-# Variables as in ml-training.nomad.hcl (registry_password has no default: pass it from a secret).
+# Variables as in ml-training.nomad.hcl (pull credentials come from the Nomad client's docker plugin auth config, never the job).
 
 variable "registry" {
   type        = string
@@ -15,14 +15,15 @@ variable "trainer_version" {
   type        = string
   description = "tag of ml-platform/trainer (follows the image's content)"
 }
-variable "registry_username" {
+variable "log_level" {
   type        = string
-  default     = "platform"
-  description = "registry login for the pull"
+  default     = "info"
+  description = "LOG_LEVEL of the trainer (production: info, warn or error; never debug)"
 }
-variable "registry_password" {
+variable "environment" {
   type        = string
-  description = "registry password for the pull: no default, pass it from a secret (never inline)"
+  default     = "production"
+  description = "ML_PLATFORM_ENV: the environment the job runs in"
 }
 variable "job_id" {
   type    = string
@@ -127,11 +128,16 @@ job "ml-training-nightly" {
           "--artifact-dir", "/srv/training-data",
           "--epoch-delay", "${var.epoch_delay}",
         ]
-        auth {
-          username = var.registry_username
-          password = var.registry_password
-        }
       }
+
+      env {
+
+        LOG_LEVEL      = var.log_level
+
+        ML_PLATFORM_ENV = var.environment
+
+      }
+
 
       volume_mount {
         volume      = "training-data"

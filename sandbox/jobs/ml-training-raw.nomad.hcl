@@ -18,6 +18,16 @@ variable "trainer_version" {
   default     = "unversioned"
   description = "version of the trainer, recorded in the job's meta"
 }
+variable "log_level" {
+  type        = string
+  default     = "info"
+  description = "LOG_LEVEL of the trainer (production: info, warn or error; never debug)"
+}
+variable "environment" {
+  type        = string
+  default     = "production"
+  description = "ML_PLATFORM_ENV: the environment the job runs in"
+}
 variable "job_id" {
   type    = string
   default = "ml-training"
@@ -102,6 +112,15 @@ job "ml-training" {
           "--epoch-delay", "${var.epoch_delay}",
         ]
       }
+
+      env {
+
+        LOG_LEVEL      = var.log_level
+
+        ML_PLATFORM_ENV = var.environment
+
+      }
+
 
       resources {
         cpu    = var.cpu

@@ -15,14 +15,15 @@ variable "trainer_version" {
   type        = string
   description = "tag of ml-platform/trainer (follows the image's content)"
 }
-variable "registry_username" {
+variable "log_level" {
   type        = string
-  default     = "platform"
-  description = "registry login for the pull"
+  default     = "info"
+  description = "LOG_LEVEL of the trainer (production: info, warn or error; never debug)"
 }
-variable "registry_password" {
+variable "environment" {
   type        = string
-  description = "registry password for the pull: no default, pass it from a secret (never inline)"
+  default     = "production"
+  description = "ML_PLATFORM_ENV: the environment the job runs in"
 }
 variable "job_id" {
   type    = string
@@ -120,11 +121,16 @@ job "ml-training" {
           "--artifact-dir", "/srv/training-data",
           "--epoch-delay", "${var.epoch_delay}",
         ]
-        auth {
-          username = var.registry_username
-          password = var.registry_password
-        }
       }
+
+      env {
+
+        LOG_LEVEL      = var.log_level
+
+        ML_PLATFORM_ENV = var.environment
+
+      }
+
 
       volume_mount {
         volume      = "training-data"

@@ -29,6 +29,29 @@ public sealed class DockerDriver : IDisposable
     public string Address { get; private set; } = "";
     public string StateDir => _state;
 
+    /// <summary>
+    /// The client's registry login for <paramref name="repository"/>'s registry when the task carries no <c>auth</c>: the docker
+    /// plugin's <c>auth { config = ".../config.json" }</c> of a real Nomad client; here the sandbox's DOCKER_CONFIG
+    /// ($STATE/docker/client/config.json, or $DOCKER_CONFIG). Null when it holds none.
+    /// </summary>
+    public AuthConfig? ClientAuth(string repository)
+    {
+        var dir = Environment.GetEnvironmentVariable("DOCKER_CONFIG") is { Length: > 0 } d ? d : Path.Combine(_state, "docker", "client");
+        var file = Path.Combine(dir, "config.json");
+        var host = repository.Split('/')[0];
+        if (!File.Exists(file) || !(host.Contains('.') || host.Contains(':'))) return null;
+        try
+        {
+            var auths = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))?["auths"] as System.Text.Json.Nodes.JsonObject;
+            var entry = auths?.FirstOrDefault(kv => kv.Key.Replace("https://", "").TrimEnd('/') == host).Value;
+            var raw = entry?["auth"]?.ToString();
+            if (string.IsNullOrEmpty(raw)) return null;
+            var pair = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(raw)).Split(':', 2);
+            return pair.Length == 2 ? new AuthConfig { Username = pair[0], Password = pair[1], ServerAddress = host } : null;
+        }
+        catch (Exception e) when (e is IOException or FormatException or System.Text.Json.JsonException) { return null; }
+    }
+
     /// <summary>DOCKER_HOST, else the first line of $STATE/docker/engine; null when neither names an engine.</summary>
     public string? EngineAddress()
     {
@@ -173,7 +196,7 @@ public sealed partial class NomadService
             try
             {
                 await docker.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = repo, Tag = tag.Length == 0 ? null : tag },
-                    auth == null ? null : new AuthConfig { Username = auth["username"]?.ToString(), Password = auth["password"]?.ToString(), ServerAddress = auth["server_address"]?.ToString() },
+                    auth == null ? _docker.ClientAuth(repo) : new AuthConfig { Username = auth["username"]?.ToString(), Password = auth["password"]?.ToString(), ServerAddress = auth["server_address"]?.ToString() },
                     new SyncProgress<JSONMessage>(m => { if (m.Error?.Message is { Length: > 0 } em) errors.Add(em); }), ct);
             }
             catch (DockerApiException pe) { errors.Add(EngineMessage(pe)); }
