@@ -56,6 +56,18 @@ Feature: Application Configuration
 
   Rule: Environment Variables
 
+    @checklist:APP-EV-1 @critical
+    Scenario: Every required environment variable is present where its workload runs
+      Then every required environment variable is present where its workload runs
+
+    @checklist:APP-EV-2 @checklist:SEC-SM-2 @critical
+    Scenario: Every required environment variable has a valid value
+      Then every required environment variable matches its pattern
+
+    @checklist:APP-EV-3 @critical
+    Scenario: The production-specific configuration is applied
+      Then every production-specific variable has its production value
+
     @checklist:APP-EV-4 @critical
     Scenario: Every container and every Nomad task has CPU and memory limits
       Given the target declares a Docker engine

@@ -36,3 +36,9 @@ Feature: Security Configuration
     Scenario: Certificate expiry is watched by a critical alert
       Given the target declares Prometheus
       Then Prometheus has a critical alerting rule for certificate expiry
+
+  Rule: Secrets Management
+
+    @checklist:SEC-SM-4 @normal
+    Scenario: The credentials the suite holds are rotated on schedule
+      Then every credential the suite can see is younger than the target's maximum secret age

@@ -73,6 +73,7 @@ faults-c	DEPLOY-ID-3	nomad.no-leader	no leader elected
 faults-c	DEPLOY-SD-1	consul.server-down	consul-server-3 (server) is failed
 faults-c	INFRA-HR-1	consul.server-down	fewer than expect.consul_servers
 faults-c	INFRA-HR-4	nomad.flat-network	no node is placed on the management segment
+faults-c	SEC-SM-4	nomad.token-old	not rotated
 strict-target	DEPLOY-ID-4	expect.host_volumes + missing volume	fault-matrix-missing-volume
 strict-target	INFRA-SC-1	expect.host_volumes + missing volume	fault-matrix-missing-volume
 strict-target	INFRA-HR-2	expect.node_minimums 4096 cores	4096
@@ -101,6 +102,10 @@ strict-target	DEPLOY-AD-3	job_variables memory=999999	memory exhausted
 strict-target	PREVAL-MV-5	job_variables memory=999999	memory exhausted
 strict-target	POSTVAL-FT-5	job_variables memory=999999	memory exhausted
 strict-target	NEXT-SCALE-1	job_variables memory=999999	memory exhausted
+strict-target	APP-EV-1	required_env + a variable no job sets	FAULT_MATRIX_MISSING is missing
+strict-target	APP-EV-2	required_env + a variable no job sets	FAULT_MATRIX_MISSING is missing
+strict-target	SEC-SM-2	required_env + a variable no job sets	FAULT_MATRIX_MISSING is missing
+strict-target	APP-EV-3	production_env: ML_PLATFORM_ENV must be production	does not match ^production$
 private-prometheus	MON-AC-1	rules lack the critical alerts	no severity=critical alert for instance down
 private-prometheus	MON-BV-4	rules lack a backup-age alert	no severity=critical alert for backup age
 private-prometheus	SEC-TSC-3	rules lack a certificate alert	no severity=critical alert for certificate expiry
@@ -114,7 +119,7 @@ EOF
 declare -A SANDBOX_FAULTS=(
   [faults-a]="consul.acl-disabled nomad.acl-disabled consul.check-critical nomad.node-down grafana.panel-no-data webhook.down"
   [faults-b]="consul.no-leader nomad.server-down grafana.datasource-unhealthy nomad.low-capacity"
-  [faults-c]="nomad.no-leader consul.server-down nomad.flat-network"
+  [faults-c]="nomad.no-leader consul.server-down nomad.flat-network nomad.token-old"
 )
 FAULT_RUNS=(faults-a faults-b faults-c strict-target private-prometheus)
 
@@ -250,6 +255,10 @@ if n.get('job_templates'):
     n['job_templates'] = list(n['job_templates']) + [f"{work}/fault-matrix-broken.nomad.hcl"]
     n['job_variables'] = list(n.get('job_variables') or []) + ['memory=999999']
     s.setdefault('scale', {}).update(deadline_seconds=10)
+c = s.get('configuration') or {}
+if c.get('required_env'):
+    c['required_env'] = list(c['required_env']) + ['job ml-training-nightly: FAULT_MATRIX_MISSING']
+    c['production_env'] = list(c.get('production_env') or []) + ['job ml-training-nightly: ML_PLATFORM_ENV =~ ^production$']
 save("strict-target", s)
 
 p = copy.deepcopy(base)

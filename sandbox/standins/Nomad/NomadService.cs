@@ -181,7 +181,9 @@ public sealed partial class NomadService : IStandInService
     {
         // Nomad 1.10+: no token -> the anonymous token; unknown -> 403; ACLs disabled -> "acls-disabled".
         var p = Caller(ctx);
-        return Http.Json(ctx, TokenJson(p with { SecretID = p.Anonymous || p.Disabled ? "" : p.SecretID }, _started));
+        // nomad.token-old: the token was created 400 days ago (never rotated), for the rotation check's failure proof.
+        var created = _s.Fault("nomad.token-old") ? DateTimeOffset.UtcNow.AddDays(-400) : _started;
+        return Http.Json(ctx, TokenJson(p with { SecretID = p.Anonymous || p.Disabled ? "" : p.SecretID }, created));
     }
 
     private Task AclList(HttpContext ctx, string what)

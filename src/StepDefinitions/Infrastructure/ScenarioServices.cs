@@ -129,6 +129,27 @@ public sealed class ScenarioServices(EvidenceLog evidence) : IDisposable
     /// <summary>The platform's job templates through Nomad's parse, validate and plan API.</summary>
     public JobTemplates JobTemplatesProbe => new(Nomad, evidence);
 
+    /// <summary>configuration.required_env, parsed (NOT VERIFIED when empty; a malformed entry is BROKEN, naming it).</summary>
+    public IReadOnlyList<Support.EnvironmentVariables.EnvRequirement> RequiredEnv =>
+        Support.EnvironmentVariables.EnvRequirement.ParseAll(Target.RequireListed(Target.Configuration.Secrets.RequiredEnv, "configuration.required_env"), "configuration.required_env");
+
+    /// <summary>configuration.production_env, parsed.</summary>
+    public IReadOnlyList<Support.EnvironmentVariables.EnvRequirement> ProductionEnv =>
+        Support.EnvironmentVariables.EnvRequirement.ParseAll(Target.RequireListed(Target.Configuration.Secrets.ProductionEnv, "configuration.production_env"), "configuration.production_env");
+
+    /// <summary>The deployed environment of Nomad jobs and compose services.</summary>
+    public Support.EnvironmentVariables.WorkloadEnvProbe WorkloadEnv => new(Target.Service("nomad") is null ? null : Nomad,
+        Target.Service("docker") is null ? null : Docker, (Target.Service("docker") as DockerOptions)?.ComposeProject);
+
+    /// <summary>The ages of the credentials the suite holds (its Consul and Nomad tokens); NOT VERIFIED when it holds none.</summary>
+    public async Task<IReadOnlyList<Support.Secrets.CredentialAge>> CredentialAgesAsync()
+    {
+        var ages = new List<Support.Secrets.CredentialAge>();
+        if (Target.Service("consul") is Support.Consul.ConsulOptions { Token: not null }) ages.Add(await Support.Secrets.CredentialAges.ConsulAsync(Consul));
+        if (Target.Service("nomad") is Support.Nomad.NomadOptions { Token: not null }) ages.Add(await Support.Secrets.CredentialAges.NomadAsync(Nomad));
+        return ages.Count > 0 ? ages : throw new Support.Outcomes.NotVerifiedException("The target gives the suite no Consul or Nomad token: no credential age can be read.");
+    }
+
     /// <summary>Registries images may come from: services.docker.allowed_registries, else the declared registry's host.</summary>
     public IReadOnlyList<string> AllowedRegistries => Target.Docker.AllowedRegistries.Count > 0 ? Target.Docker.AllowedRegistries
         : Target.Service("registry") is not null ? [Target.Registry.Host]

@@ -45,6 +45,9 @@ public sealed record TargetEnvironment
     /// <summary>scale: the concurrent training-job test (NEXT-SCALE-1).</summary>
     public ScaleOptions Scale { get; init; } = new();
 
+    /// <summary>configuration: configuration files, credential scanning and required environment.</summary>
+    public ConfigurationSection Configuration { get; init; } = new();
+
     /// <summary>The section of <paramref name="key"/>, or null when the target does not declare it.</summary>
     public ServiceOptions? Service(string key) => Services.GetValueOrDefault(key);
 
@@ -189,6 +192,10 @@ public sealed record Thresholds
     [OptionGroup("ML training jobs")]
     public TrainingThresholds Training { get; init; } = new();
 
+    /// <summary>Secrets.</summary>
+    [OptionGroup("secrets")]
+    public Secrets.SecretThresholds Secrets { get; init; } = new();
+
     /// <summary>Poll deadline (thresholds.poll_timeout_seconds).</summary>
     public TimeSpan PollTimeout => Polling.PollTimeout;
 }
@@ -241,6 +248,15 @@ public static class ServiceCatalog
         keys.AddRange(OptionsBinder.Describe(typeof(Expectations), "expect"));
         keys.AddRange(OptionsBinder.Describe(typeof(Thresholds), "thresholds"));
         keys.AddRange(OptionsBinder.Describe(typeof(ScaleOptions), "scale"));
+        keys.AddRange(OptionsBinder.Describe(typeof(ConfigurationSection), "configuration"));
         return keys;
     }
+}
+
+/// <summary>configuration: one flat section, its keys grouped by the checks that use them.</summary>
+public sealed record ConfigurationSection
+{
+    /// <summary>Credential scanning and required environment.</summary>
+    [OptionGroup("secrets and environment")]
+    public Secrets.SecretsOptions Secrets { get; init; } = new();
 }

@@ -11,7 +11,7 @@ namespace Acceptance.Support.Configuration;
 /// </summary>
 public static class TargetFileLoader
 {
-    private static readonly string[] TopLevelKeys = ["name", "environment", "tls", "services", "expect", "thresholds", "scale"];
+    private static readonly string[] TopLevelKeys = ["name", "environment", "tls", "services", "expect", "thresholds", "scale", "configuration"];
 
     /// <summary>Service keys a target file may declare.</summary>
     public static IReadOnlyCollection<string> KnownServices => ServiceCatalog.Types.Keys.ToList();
@@ -76,6 +76,7 @@ public static class TargetFileLoader
             Expect = binder.Bind<Expectations>(Child("expect"), "expect"),
             Thresholds = binder.Bind<Thresholds>(Child("thresholds"), "thresholds"),
             Scale = binder.Bind<Nomad.ScaleOptions>(Child("scale"), "scale"),
+            Configuration = binder.Bind<ConfigurationSection>(Child("configuration"), "configuration"),
         };
         target = EnvironmentOverrides.Apply(target, environment, problems);
 

@@ -1,0 +1,27 @@
+using Acceptance.StepDefinitions.Infrastructure;
+using Acceptance.Support.EnvironmentVariables;
+using Acceptance.Support.Secrets;
+using Reqnroll;
+
+namespace Acceptance.StepDefinitions.Security;
+
+/// <summary>Steps about the deployed environment variables and the age of credentials.</summary>
+[Binding]
+public sealed class EnvironmentSteps(ScenarioServices services, Checks checks)
+{
+    [Then("every required environment variable is present where its workload runs")]
+    public async Task ThenEveryRequiredVariableIsPresent() => checks.Assert(EnvRules.Satisfied("APP-EV-1", "configuration.required_env",
+        services.RequiredEnv, await services.WorkloadEnv.ReadAsync(services.RequiredEnv), checkPatterns: false));
+
+    [Then("every required environment variable matches its pattern")]
+    public async Task ThenEveryRequiredVariableIsValid() => checks.Assert(EnvRules.Satisfied("APP-EV-2", "configuration.required_env",
+        services.RequiredEnv, await services.WorkloadEnv.ReadAsync(services.RequiredEnv), checkPatterns: true));
+
+    [Then("every production-specific variable has its production value")]
+    public async Task ThenTheProductionValuesAreApplied() => checks.Assert(EnvRules.Satisfied("APP-EV-3", "configuration.production_env",
+        services.ProductionEnv, await services.WorkloadEnv.ReadAsync(services.ProductionEnv), checkPatterns: true));
+
+    [Then("every credential the suite can see is younger than the target's maximum secret age")]
+    public async Task ThenCredentialsAreRotated() => checks.Assert(RotationRules.RotatedOnSchedule(await services.CredentialAgesAsync(),
+        services.Target.Thresholds.Secrets.MaxAgeDays, DateTimeOffset.UtcNow));
+}
