@@ -123,6 +123,15 @@ if [ $REPORT = 1 ]; then
     (cd tools/allure && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci in tools/allure failed"
   fi
 fi
+# The pinned secretlint the secret scan runs (SEC-SM-1, SEC-SM-3; src/Support/Secrets): without it those checks are NOT VERIFIED.
+if [ ! -x tools/secretlint/node_modules/.bin/secretlint ]; then
+  if command -v npm >/dev/null; then
+    say "installing the pinned secretlint (tools/secretlint, npm ci)"
+    (cd tools/secretlint && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci in tools/secretlint failed: the secret scan checks need it (run: cd tools/secretlint && npm ci)"
+  else
+    say "npm (Node.js) is not installed: the secret scan checks (tools/secretlint) will be NOT VERIFIED"
+  fi
+fi
 
 if [ $BUILD = 1 ]; then
   say "building the suite"

@@ -18,6 +18,14 @@ if ! dotnet build Acceptance.sln -c Release -v q -nologo > "$OUT/build.log" 2>&1
   exit 2
 fi
 
+# The pinned secretlint the secret scanner's tests run (tests/Support.Tests/Secrets); npm ci when it is missing.
+if [ ! -x tools/secretlint/node_modules/.bin/secretlint ]; then
+  echo "==> installing the pinned secretlint (tools/secretlint, npm ci)"
+  command -v npm >/dev/null || { echo "tests/run.sh: npm (Node.js) is needed to install tools/secretlint" >&2; exit 2; }
+  (cd tools/secretlint && npm ci --no-audit --no-fund --loglevel=error) \
+    || { echo "tests/run.sh: npm ci in tools/secretlint failed (run: cd tools/secretlint && npm ci)" >&2; exit 2; }
+fi
+
 echo "==> starting the local sandbox"
 "$ROOT/sandbox/up" || { echo "tests/run.sh: the sandbox did not start" >&2; exit 2; }
 
