@@ -39,6 +39,10 @@ Feature: Security Configuration
 
   Rule: Secrets Management
 
+    @checklist:SEC-SM-3 @checklist:SEC-SM-1 @critical
+    Scenario: No literal credential is written in the deployed job specs, KV values, container environments or configuration files
+      Then no literal credential is found in the job specs, Consul KV values, container environments or configuration files
+
     @checklist:SEC-SM-4 @normal
     Scenario: The credentials the suite holds are rotated on schedule
       Then every credential the suite can see is younger than the target's maximum secret age

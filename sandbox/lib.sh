@@ -179,7 +179,9 @@ start_svc() {
     haproxy) start_bg "$s" haproxy -db -f "$CONF/haproxy.cfg" ;;
     dnsmasq) start_bg "$s" dnsmasq --keep-in-foreground --conf-file="$CONF/dnsmasq.conf" ;;
     sshd) mkdir -p /run/sshd; start_bg "$s" /usr/sbin/sshd -D -e -f "$CONF/sshd_config" ;;
-    registry) start_bg "$s" docker-registry serve "$CONF/registry.yml" ;;
+    # the http secret is read from its file into the environment (REGISTRY_HTTP_SECRET), never written in the config
+    registry) start_bg "$s" bash -c 'REGISTRY_HTTP_SECRET="$(cat "$1")" exec docker-registry serve "$2"' registry \
+      "$SECRETS/registry.http-secret" "$CONF/registry.yml" ;;
     *) die "unknown service $s" ;;
   esac
 }

@@ -141,6 +141,10 @@ public sealed class ScenarioServices(EvidenceLog evidence) : IDisposable
     public Support.EnvironmentVariables.WorkloadEnvProbe WorkloadEnv => new(Target.Service("nomad") is null ? null : Nomad,
         Target.Service("docker") is null ? null : Docker, (Target.Service("docker") as DockerOptions)?.ComposeProject);
 
+    /// <summary>Every place a credential can hide on the target (jobs, KV, containers, files), for the secret scan.</summary>
+    public Support.Secrets.SecretSources SecretSources => new(Target.Service("nomad") is null ? null : Nomad, Target.Service("consul") is null ? null : Consul,
+        Target.Service("docker") is null ? null : Docker, (Target.Service("docker") as DockerOptions)?.ComposeProject, Target.Configuration.Secrets, evidence);
+
     /// <summary>The ages of the credentials the suite holds (its Consul and Nomad tokens); NOT VERIFIED when it holds none.</summary>
     public async Task<IReadOnlyList<Support.Secrets.CredentialAge>> CredentialAgesAsync()
     {

@@ -21,6 +21,13 @@ public sealed class EnvironmentSteps(ScenarioServices services, Checks checks)
     public async Task ThenTheProductionValuesAreApplied() => checks.Assert(EnvRules.Satisfied("APP-EV-3", "configuration.production_env",
         services.ProductionEnv, await services.WorkloadEnv.ReadAsync(services.ProductionEnv), checkPatterns: true));
 
+    [Then("no literal credential is found in the job specs, Consul KV values, container environments or configuration files")]
+    public async Task ThenNoLiteralCredentialIsFound()
+    {
+        var sources = await services.SecretSources.ReadAsync();
+        checks.Assert(SecretRules.NoHardcodedCredentials(sources, await new SecretScanner(services.Evidence).ScanAsync(sources)));
+    }
+
     [Then("every credential the suite can see is younger than the target's maximum secret age")]
     public async Task ThenCredentialsAreRotated() => checks.Assert(RotationRules.RotatedOnSchedule(await services.CredentialAgesAsync(),
         services.Target.Thresholds.Secrets.MaxAgeDays, DateTimeOffset.UtcNow));
