@@ -40,7 +40,7 @@ public static class ConfigKinds
         new ConfigKind("sshd", "sshd", "openssh-server", (f, _) => ["-t", "-f", f]),
         new ConfigKind("dnsmasq", "dnsmasq", "dnsmasq-base", (f, _) => ["--test", $"--conf-file={f}"]),
         new ConfigKind("blackbox", "prometheus-blackbox-exporter", "prometheus-blackbox-exporter", (f, _) => ["--config.check", $"--config.file={f}"]),
-        new ConfigKind(Compose, "docker-compose", "docker-compose", (f, env) => env is null ? ["-f", f, "config", "-q"] : ["--env-file", env, "-f", f, "config", "-q"]),
+        new ConfigKind(Compose, "docker-compose", "docker-compose", (f, env) => env is null ? ["-f", f, "config", "-q"] : ["--env-file", env, "-f", f, "config", "-q"], "DOCKER_COMPOSE"),
         new ConfigKind(Yaml, null, null, (_, _) => []),
         new ConfigKind(Json, null, null, (_, _) => []),
     }.ToDictionary(k => k.Name, StringComparer.Ordinal);
