@@ -4,6 +4,10 @@ Feature: Application Configuration
 
   Rule: Configuration Management
 
+    @checklist:APP-CM-1 @checklist:PREVAL-AT-1 @critical
+    Scenario: Every configuration file passes its own validator
+      Then every configuration file the target lists passes its own validator
+
     @checklist:APP-CM-3 @critical
     Scenario: Every expected service is registered in the Consul catalog
       Given the target declares Consul

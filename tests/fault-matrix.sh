@@ -106,6 +106,10 @@ strict-target	APP-EV-1	required_env + a variable no job sets	FAULT_MATRIX_MISSIN
 strict-target	APP-EV-2	required_env + a variable no job sets	FAULT_MATRIX_MISSING is missing
 strict-target	SEC-SM-2	required_env + a variable no job sets	FAULT_MATRIX_MISSING is missing
 strict-target	APP-EV-3	production_env: ML_PLATFORM_ENV must be production	does not match ^production$
+strict-target	APP-CM-1	configuration.files + a rule file promtool rejects	invalid.rules.yml
+strict-target	PREVAL-AT-1	configuration.files + a rule file promtool rejects	invalid.rules.yml
+strict-target	SEC-SM-3	a config file with a literal password	fault-matrix-secret.env
+strict-target	SEC-SM-1	a config file with a literal password	fault-matrix-secret.env
 private-prometheus	MON-AC-1	rules lack the critical alerts	no severity=critical alert for instance down
 private-prometheus	MON-BV-4	rules lack a backup-age alert	no severity=critical alert for backup age
 private-prometheus	SEC-TSC-3	rules lack a certificate alert	no severity=critical alert for certificate expiry
@@ -256,6 +260,12 @@ if n.get('job_templates'):
     n['job_variables'] = list(n.get('job_variables') or []) + ['memory=999999']
     s.setdefault('scale', {}).update(deadline_seconds=10)
 c = s.get('configuration') or {}
+if c.get('files'):
+    c['files'] = list(c['files']) + [f"prometheus-rules:{work}/invalid.rules.yml"]
+with open(f"{work}/fault-matrix-secret.env", "w") as f:
+    f.write("LOG_LEVEL=info\nDB_PASSWORD=fm-Literal-Passw0rd-7Qz\n")
+if 'scan_files' in c:
+    c['scan_files'] = list(c['scan_files']) + [f"{work}/fault-matrix-secret.env"]
 if c.get('required_env'):
     c['required_env'] = list(c['required_env']) + ['job ml-training-nightly: FAULT_MATRIX_MISSING']
     c['production_env'] = list(c.get('production_env') or []) + ['job ml-training-nightly: ML_PLATFORM_ENV =~ ^production$']

@@ -145,6 +145,17 @@ public sealed class ScenarioServices(EvidenceLog evidence) : IDisposable
     public Support.Secrets.SecretSources SecretSources => new(Target.Service("nomad") is null ? null : Nomad, Target.Service("consul") is null ? null : Consul,
         Target.Service("docker") is null ? null : Docker, (Target.Service("docker") as DockerOptions)?.ComposeProject, Target.Configuration.Secrets, evidence);
 
+    /// <summary>configuration.files, parsed against the target file's folder (NOT VERIFIED when it lists none).</summary>
+    public IReadOnlyList<Support.Validation.ConfigFile> ConfigFiles
+    {
+        get
+        {
+            var entries = Target.RequireListed(Target.Configuration.Validation.Files, "configuration.files");
+            try { return Support.Validation.ConfigFile.ParseAll(entries, Path.GetDirectoryName(Target.SourceFile)); }
+            catch (Support.Configuration.TargetConfigurationException e) { throw new Support.Outcomes.EnvironmentProblemException(string.Join("; ", e.Problems)); }
+        }
+    }
+
     /// <summary>The ages of the credentials the suite holds (its Consul and Nomad tokens); NOT VERIFIED when it holds none.</summary>
     public async Task<IReadOnlyList<Support.Secrets.CredentialAge>> CredentialAgesAsync()
     {

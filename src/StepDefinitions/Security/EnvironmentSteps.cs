@@ -28,6 +28,10 @@ public sealed class EnvironmentSteps(ScenarioServices services, Checks checks)
         checks.Assert(SecretRules.NoHardcodedCredentials(sources, await new SecretScanner(services.Evidence).ScanAsync(sources)));
     }
 
+    [Then("every configuration file the target lists passes its own validator")]
+    public async Task ThenEveryConfigurationFileIsValid() =>
+        checks.Assert(Support.Validation.ValidationRules.EveryFileValid(await Support.Validation.ConfigValidator.ValidateAsync(services.ConfigFiles, services.Evidence)));
+
     [Then("every credential the suite can see is younger than the target's maximum secret age")]
     public async Task ThenCredentialsAreRotated() => checks.Assert(RotationRules.RotatedOnSchedule(await services.CredentialAgesAsync(),
         services.Target.Thresholds.Secrets.MaxAgeDays, DateTimeOffset.UtcNow));

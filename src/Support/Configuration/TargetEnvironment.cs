@@ -256,6 +256,10 @@ public static class ServiceCatalog
 /// <summary>configuration: one flat section, its keys grouped by the checks that use them.</summary>
 public sealed record ConfigurationSection
 {
+    /// <summary>Configuration files validated by their own validators.</summary>
+    [OptionGroup("configuration files")]
+    public Validation.ConfigurationOptions Validation { get; init; } = new();
+
     /// <summary>Credential scanning and required environment.</summary>
     [OptionGroup("secrets and environment")]
     public Secrets.SecretsOptions Secrets { get; init; } = new();

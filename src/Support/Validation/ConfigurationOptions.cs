@@ -4,7 +4,7 @@ namespace Acceptance.Support.Validation;
 
 /// <summary>
 /// The configuration files the platform is deployed with, each validated by its own validator (APP-CM-1, PREVAL-AT-1).
-/// Not yet a section of the target file: the lead wires it in (<see cref="ConfigFile.ParseAll"/> reads the entries).
+/// The <c>files</c> key of the target file's configuration section (<see cref="ConfigFile.ParseAll"/> reads the entries).
 /// </summary>
 public sealed record ConfigurationOptions
 {
