@@ -43,6 +43,10 @@ Feature: Security Configuration
     Scenario: No literal credential is written in the deployed job specs, KV values, container environments or configuration files
       Then no literal credential is found in the job specs, Consul KV values, container environments or configuration files
 
+    @checklist:PREVAL-AT-2 @critical
+    Scenario: The release's security scans pass with no critical issues
+      Then the release's security scan reports have no unwaived finding at or above the failing severity
+
     @checklist:SEC-SM-4 @normal
     Scenario: The credentials the suite holds are rotated on schedule
       Then every credential the suite can see is younger than the target's maximum secret age

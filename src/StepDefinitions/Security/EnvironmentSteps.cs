@@ -32,6 +32,10 @@ public sealed class EnvironmentSteps(ScenarioServices services, Checks checks)
     public async Task ThenEveryConfigurationFileIsValid() =>
         checks.Assert(Support.Validation.ValidationRules.EveryFileValid(await Support.Validation.ConfigValidator.ValidateAsync(services.ConfigFiles, services.Evidence)));
 
+    [Then("the release's security scan reports have no unwaived finding at or above the failing severity")]
+    public void ThenTheSecurityScansPass() => checks.Assert(SecurityScanRules.ReportsPass(services.SecurityScanReports(),
+        services.Target.Configuration.Secrets.WaivedFindings, services.Target.Configuration.Secrets.ScanFailSeverity));
+
     [Then("every credential the suite can see is younger than the target's maximum secret age")]
     public async Task ThenCredentialsAreRotated() => checks.Assert(RotationRules.RotatedOnSchedule(await services.CredentialAgesAsync(),
         services.Target.Thresholds.Secrets.MaxAgeDays, DateTimeOffset.UtcNow));

@@ -17,6 +17,18 @@ public sealed record SecretsOptions
     [Option("required_env", "'job|service NAME: VARIABLE [=~ REGEX]': present in every task or container of the workload (APP-EV-1), matching the pattern (APP-EV-2)")]
     public IReadOnlyList<string> RequiredEnv { get; init; } = [];
 
+    /// <summary>Security scan reports of the release (SARIF, Trivy JSON).</summary>
+    [Option("scan_reports", "security scan reports the pipeline produced for this release (SARIF 2.1.0, Trivy JSON): PREVAL-AT-2", IsPath = true)]
+    public IReadOnlyList<string> ScanReports { get; init; } = [];
+
+    /// <summary>Findings accepted by a waiver.</summary>
+    [Option("waived_findings", "findings (rule or CVE ids, or ID:package) accepted by a waiver: listed as waived, never dropped")]
+    public IReadOnlyList<string> WaivedFindings { get; init; } = [];
+
+    /// <summary>The severity at or above which an unwaived finding fails PREVAL-AT-2.</summary>
+    [Option("scan_fail_severity", "CRITICAL, HIGH, MEDIUM or LOW: an unwaived finding at or above it fails PREVAL-AT-2")]
+    public string ScanFailSeverity { get; init; } = "CRITICAL";
+
     /// <summary>Production-specific values.</summary>
     [Option("production_env", "'job|service NAME: VARIABLE =~ REGEX': the production-specific values (APP-EV-3), e.g. LOG_LEVEL =~ ^(info|warn|error)$")]
     public IReadOnlyList<string> ProductionEnv { get; init; } = [];
