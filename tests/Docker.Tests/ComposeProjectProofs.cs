@@ -18,7 +18,10 @@ public sealed class ComposeProjectProofs
     private static readonly string[] Stateful = [Service];
     private readonly List<ThrowawayProject> _projects = [];
     private bool _taggedLatest;
-    private ThrowawayProject _good = null!, _latest = null!, _noMemory = null!, _unhealthy = null!, _noVolume = null!;
+    private ThrowawayProject _good = null!, _latest = null!, _noMemory = null!, _unhealthy = null!, _noVolume = null!, _token = null!;
+
+    /// <summary>A Grafana service-account token written into a container's environment (the value is made up).</summary>
+    private const string LiteralToken = "glsa_Q2lXv7RkP9mZbT4wYcN8sHdF3gJ6aE1u_5b7c9d1e";
 
     [OneTimeSetUp]
     public async Task StartProjects()
@@ -33,6 +36,8 @@ public sealed class ComposeProjectProofs
         _noMemory = Add(new ThrowawayProject("nomem", new ServiceVariant(Service, SandboxEngine.Pushgateway, Memory: false, Healthcheck: ready)));
         _unhealthy = Add(new ThrowawayProject("unhealthy", new ServiceVariant(Service, SandboxEngine.Pushgateway, Healthcheck: ServiceVariant.AlwaysFails)));
         _noVolume = Add(new ThrowawayProject("novolume", new ServiceVariant(Service, SandboxEngine.Pushgateway, NamedVolume: false, Healthcheck: ready)));
+        _token = Add(new ThrowawayProject("token", new ServiceVariant(Service, SandboxEngine.Pushgateway, Healthcheck: ready)
+            { Environment = new Dictionary<string, string> { ["GRAFANA_TOKEN"] = LiteralToken, ["LOG_LEVEL"] = "info" } }));
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(180));
         await Task.WhenAll(_projects.Select(p => p.StartAsync(deadline.Token)));
     }
@@ -164,5 +169,22 @@ public sealed class ComposeProjectProofs
         containers.Should().ContainSingle().Which.Mounts.Should().OnlyContain(m => m.Type == "volume" && m.Destination == "/data" && m.Source != _noVolume.VolumeName(Service));
         var v = DockerRules.StatefulServicesHaveVolumes(containers, Stateful);
         ShouldFailNaming(v, $"container {_noVolume.ContainerName(Service)} (compose service {Service}): no named volume");
+    }
+
+    [Test]
+    public async Task A_token_in_a_containers_environment_is_found_by_the_secret_scan_and_a_clean_container_is_quiet()
+    {
+        if (Acceptance.Support.Secrets.SecretScanner.Locate() is null) Assert.Ignore($"secretlint is not installed: {Acceptance.Support.Secrets.SecretScanner.InstallCommand}");
+        var evidence = new Acceptance.Support.Evidence.EvidenceLog();
+        using var engine = new DockerEngineClient(new DockerOptions { Key = "docker", Address = SandboxEngine.Require() }, evidence);
+        async Task<IReadOnlyList<Acceptance.Support.Secrets.SecretFinding>> Scan(ThrowawayProject p) =>
+            await new Acceptance.Support.Secrets.SecretScanner(evidence).ScanAsync(
+                await new Acceptance.Support.Secrets.SecretSources(null, null, engine, p.Name, new Acceptance.Support.Secrets.SecretsOptions(), evidence).ReadAsync());
+
+        var findings = await Scan(_token);
+
+        findings.Should().Contain(f => f.Place.StartsWith("container ", StringComparison.Ordinal) && f.Place.EndsWith(", env", StringComparison.Ordinal));
+        string.Join("\n", findings.Select(f => f.Place + f.Rule + f.Message)).Should().NotContain(LiteralToken);
+        (await Scan(_good)).Should().BeEmpty();
     }
 }

@@ -18,6 +18,9 @@ namespace Acceptance.Docker.Tests;
 internal sealed record ServiceVariant(string Service, string Image, bool Memory = true, bool Cpu = true, string[]? Healthcheck = null,
     bool NamedVolume = true, bool Restart = true)
 {
+    /// <summary>Environment variables of the container.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The pushgateway's own readiness check, as sandbox/compose/docker-compose.yml declares it.</summary>
     public static readonly string[] Ready = ["CMD", "/bin/busybox", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:9091/-/ready"];
 
@@ -77,6 +80,7 @@ internal sealed class ThrowawayProject(string purpose, params ServiceVariant[] s
                 .WithPortBinding(9091, assignRandomHostPort: true)
                 .WithCreateParameterModifier(p => Shape(p, s, NetworkName))
                 .WithWaitStrategy(Wait.ForUnixContainer().AddCustomWaitStrategy(new UntilRunning(), w => w.WithTimeout(TimeSpan.FromSeconds(60))));
+            foreach (var (k, v) in s.Environment) builder = builder.WithEnvironment(k, v);
             if (s.NamedVolume)
             {
                 var volume = VolumeName(s.Service);
