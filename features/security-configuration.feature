@@ -48,5 +48,9 @@ Feature: Security Configuration
       Then the release's security scan reports have no unwaived finding at or above the failing severity
 
     @checklist:SEC-SM-4 @normal
+    Scenario: The service certificates are re-issued on schedule
+      Then every certificate the services present is valid no longer than the target's maximum certificate lifetime
+
+    @checklist:SEC-SM-4 @normal
     Scenario: The credentials the suite holds are rotated on schedule
       Then every credential the suite can see is younger than the target's maximum secret age

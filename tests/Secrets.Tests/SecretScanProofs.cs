@@ -100,12 +100,32 @@ public sealed class SecretScanProofs
     public async Task The_sandboxs_own_jobs_containers_and_files_stay_quiet()
     {
         var nomad = _nomad;
-        var sources = await new SecretSources(nomad, null, null, null, _target.Configuration.Secrets, _evidence).ReadAsync();
+        var sources = await new SecretSources(nomad, null, null, null, _target.Configuration.Secrets, _evidence, _target.Service("ssh") as Acceptance.Support.Ssh.SshOptions).ReadAsync();
 
         var findings = await new SecretScanner(_evidence).ScanAsync(sources);
 
         sources.Should().NotBeEmpty();
         findings.Where(f => !f.Place.Contains("acceptance-secretscan-")).Should()
             .BeEmpty("references ({{ with secret }}, ${var.x}, *_FILE paths) are not credentials: " + Serialized(findings));
+    }
+
+    [Test]
+    public async Task A_password_in_a_file_on_the_SSH_host_is_found_and_an_unknown_host_key_is_refused()
+    {
+        var ssh = _target.Service("ssh") as Acceptance.Support.Ssh.SshOptions;
+        if (ssh?.KnownHosts is null) { Assert.Ignore("the sandbox's target declares no SSH host with known_hosts"); return; }
+        using var dir = new TempDir("ssh-scan");
+        var file = dir.File("app.env", $"LOG_LEVEL=info\nDB_PASSWORD={LiteralPassword}\n");
+
+        var sources = await new SecretSources(null, null, null, null, new SecretsOptions { ScanFilesSsh = [file] }, _evidence, ssh).ReadAsync();
+        var findings = await new SecretScanner(_evidence).ScanAsync(sources);
+
+        findings.Should().ContainSingle(f => f.Place == $"ssh://{ssh.User}@{ssh.Address}:{ssh.Port}{file}" && f.Line == 2);
+        Serialized(findings).Should().NotContain(LiteralPassword);
+
+        var otherHosts = dir.File("known_hosts", $"[{ssh.Address}]:{ssh.Port} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGtQ0MVB2+0rnqlYER7giv8TotCC53M0EC9uPyTB2FVX\n");
+        var untrusted = new SecretSources(null, null, null, null, new SecretsOptions { ScanFilesSsh = [file] }, _evidence, ssh with { KnownHosts = otherHosts });
+        (await FluentActions.Awaiting(() => untrusted.ReadAsync()).Should().ThrowAsync<Acceptance.Support.Outcomes.EnvironmentProblemException>())
+            .Which.Message.Should().Contain("is not listed for").And.Contain(otherHosts);
     }
 }

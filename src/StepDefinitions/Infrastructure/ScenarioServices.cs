@@ -143,7 +143,8 @@ public sealed class ScenarioServices(EvidenceLog evidence) : IDisposable
 
     /// <summary>Every place a credential can hide on the target (jobs, KV, containers, files), for the secret scan.</summary>
     public Support.Secrets.SecretSources SecretSources => new(Target.Service("nomad") is null ? null : Nomad, Target.Service("consul") is null ? null : Consul,
-        Target.Service("docker") is null ? null : Docker, (Target.Service("docker") as DockerOptions)?.ComposeProject, Target.Configuration.Secrets, evidence);
+        Target.Service("docker") is null ? null : Docker, (Target.Service("docker") as DockerOptions)?.ComposeProject, Target.Configuration.Secrets, evidence,
+        Target.Service("ssh") as Support.Ssh.SshOptions);
 
     /// <summary>configuration.files, parsed against the target file's folder (NOT VERIFIED when it lists none).</summary>
     public IReadOnlyList<Support.Validation.ConfigFile> ConfigFiles

@@ -36,6 +36,10 @@ public sealed class EnvironmentSteps(ScenarioServices services, Checks checks)
     public void ThenTheSecurityScansPass() => checks.Assert(SecurityScanRules.ReportsPass(services.SecurityScanReports(),
         services.Target.Configuration.Secrets.WaivedFindings, services.Target.Configuration.Secrets.ScanFailSeverity));
 
+    [Then("every certificate the services present is valid no longer than the target's maximum certificate lifetime")]
+    public async Task ThenCertificatesAreRotated() => checks.Assert(CertificateRotationRules.LifetimesWithinPolicy(
+        (await new Support.Tls.CertificateProbe(services.Target, services.Evidence).CertificatesAsync()).Https, services.Target.Thresholds.Secrets.CertificateMaxLifetimeDays));
+
     [Then("every credential the suite can see is younger than the target's maximum secret age")]
     public async Task ThenCredentialsAreRotated() => checks.Assert(RotationRules.RotatedOnSchedule(await services.CredentialAgesAsync(),
         services.Target.Thresholds.Secrets.MaxAgeDays, DateTimeOffset.UtcNow));

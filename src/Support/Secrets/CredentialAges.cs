@@ -61,3 +61,26 @@ public static class RotationRules
             $"each credential created within the last {maxAgeDays} days and not expired", observed, shortfalls);
     }
 }
+
+/// <summary>SEC-SM-4 for certificates.</summary>
+public static class CertificateRotationRules
+{
+    /// <summary>
+    /// Every certificate the https services present is valid for no longer than thresholds.certificate_max_lifetime_days (it is
+    /// re-issued at least that often); a service without a certificate is not judged here (SEC-TSC-1 names it).
+    /// </summary>
+    public static Verdict LifetimesWithinPolicy(IReadOnlyList<Tls.ServiceCertificate> certificates, int maxLifetimeDays)
+    {
+        var shortfalls = new List<string>();
+        foreach (var c in certificates)
+        {
+            var days = (c.Handshake.NotAfter - c.Handshake.NotBefore).TotalDays;
+            if (days > maxLifetimeDays)
+                shortfalls.Add($"{c.Service}: {c.Handshake.Subject} is valid for {days:F0} days ({c.Handshake.NotBefore:yyyy-MM-dd} to {c.Handshake.NotAfter:yyyy-MM-dd}), longer than thresholds.certificate_max_lifetime_days ({maxLifetimeDays})");
+        }
+        if (certificates.Count == 0) shortfalls.Add("no https service presented a certificate: nothing to judge");
+        return Verdict.From("SEC-SM-4: certificates are rotated on schedule: every service certificate's validity is at most thresholds.certificate_max_lifetime_days",
+            $"each certificate valid for at most {maxLifetimeDays} days",
+            string.Join("; ", certificates.Select(c => $"{c.Service}: {(c.Handshake.NotAfter - c.Handshake.NotBefore).TotalDays:F0} days")), shortfalls);
+    }
+}

@@ -15,7 +15,8 @@ namespace Acceptance.Support.Secrets;
 /// labels of the compose project's containers, and the configuration files of configuration.scan_files. Only what the target
 /// declares is read; the suite's own run-scoped jobs are skipped.
 /// </summary>
-public sealed class SecretSources(NomadClient? nomad, ConsulClient? consul, DockerEngineClient? docker, string? composeProject, SecretsOptions options, EvidenceLog evidence)
+public sealed class SecretSources(NomadClient? nomad, ConsulClient? consul, DockerEngineClient? docker, string? composeProject, SecretsOptions options, EvidenceLog evidence,
+    Ssh.SshOptions? ssh = null)
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -27,6 +28,12 @@ public sealed class SecretSources(NomadClient? nomad, ConsulClient? consul, Dock
         if (consul is not null) foreach (var prefix in options.ConsulKvPrefixes) sources.AddRange(await ConsulKvAsync(consul, prefix, ct));
         if (docker is not null && composeProject is not null) sources.AddRange(await ContainersAsync(docker, composeProject, ct));
         sources.AddRange(Files(options.ScanFiles));
+        if (options.ScanFilesSsh.Count > 0)
+        {
+            if (ssh is null) throw new Outcomes.EnvironmentProblemException("configuration.scan_files_ssh names files on the SSH host, but the target declares no services.ssh");
+            var reader = new Ssh.SshFileReader(ssh, evidence);
+            foreach (var (path, text) in await reader.ReadAsync(options.ScanFilesSsh, ct)) sources.Add(new SecretSource($"{reader.Origin}{path}", text));
+        }
         evidence.Note($"secret scan sources: {sources.Count}: {string.Join("; ", sources.Select(s => s.Place).Take(60))}{(sources.Count > 60 ? "; …" : "")}");
         return sources;
     }

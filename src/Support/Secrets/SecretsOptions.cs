@@ -9,6 +9,10 @@ public sealed record SecretsOptions
     [Option("scan_files", "configuration files scanned for literal credentials (SEC-SM-3); registered Nomad jobs, the Consul KV prefixes and the compose project's containers are scanned too", IsPath = true)]
     public IReadOnlyList<string> ScanFiles { get; init; } = [];
 
+    /// <summary>Configuration files on the SSH host scanned for literal credentials.</summary>
+    [Option("scan_files_ssh", "configuration files on the host of services.ssh (paths there, * and ? allowed in the file name), read over SSH and scanned for literal credentials (SEC-SM-3)")]
+    public IReadOnlyList<string> ScanFilesSsh { get; init; } = [];
+
     /// <summary>Consul KV prefixes scanned for literal credentials.</summary>
     [Option("consul_kv_prefixes", "Consul KV prefixes whose values are scanned for literal credentials (SEC-SM-3)")]
     public IReadOnlyList<string> ConsulKvPrefixes { get; init; } = [];
@@ -40,4 +44,8 @@ public sealed record SecretThresholds
     /// <summary>Oldest a credential may be.</summary>
     [Option("secret_max_age_days", "oldest a credential the suite can see may be before it must be rotated (SEC-SM-4)", Min = 1)]
     public int MaxAgeDays { get; init; } = 90;
+
+    /// <summary>Longest validity a service certificate may have (it must be re-issued at least that often).</summary>
+    [Option("certificate_max_lifetime_days", "longest validity a service certificate may have: it is re-issued at least that often (SEC-SM-4; 398 is the CA/Browser Forum limit)", Min = 1)]
+    public int CertificateMaxLifetimeDays { get; init; } = 398;
 }

@@ -17,6 +17,10 @@ public sealed record SshOptions : ServiceOptions
     [Option("user", "login user")]
     public string? User { get; init; }
 
+    /// <summary>known_hosts file the host key must match.</summary>
+    [Option("known_hosts", "known_hosts file the host's key must be listed in (no unknown host is ever trusted)", IsPath = true, MustExist = true)]
+    public string? KnownHosts { get; init; }
+
     /// <summary>Private key reference.</summary>
     [Option("private_key", "private key for the login")]
     public SecretReference? PrivateKey { get; init; }

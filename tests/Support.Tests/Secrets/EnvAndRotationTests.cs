@@ -56,3 +56,20 @@ public sealed class EnvAndRotationTests
         RotationRules.RotatedOnSchedule([], 90, Now).Holds.Should().BeFalse();
     }
 }
+
+/// <summary>SEC-SM-4 for certificates: lifetimes within the policy.</summary>
+public sealed class CertificateRotationTests
+{
+    private static Acceptance.Support.Tls.ServiceCertificate Cert(string service, int days) =>
+        new(service, new Acceptance.Support.Transport.TlsHandshake("h", 443, "Tls13", "c", $"CN={service}", "CN=ca",
+            new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays(days), [], System.Net.Security.SslPolicyErrors.None, []));
+
+    [Test]
+    public void Certificates_within_the_lifetime_hold_and_a_longer_one_fails_naming_it()
+    {
+        CertificateRotationRules.LifetimesWithinPolicy([Cert("grafana", 397), Cert("consul", 90)], 398).Holds.Should().BeTrue();
+        CertificateRotationRules.LifetimesWithinPolicy([Cert("grafana", 825)], 398).Shortfalls.Single()
+            .Should().StartWith("grafana: CN=grafana is valid for 825 days").And.EndWith("longer than thresholds.certificate_max_lifetime_days (398)");
+        CertificateRotationRules.LifetimesWithinPolicy([], 398).Holds.Should().BeFalse();
+    }
+}

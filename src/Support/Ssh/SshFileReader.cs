@@ -1,0 +1,80 @@
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+using Acceptance.Support.Evidence;
+using Acceptance.Support.Outcomes;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+
+namespace Acceptance.Support.Ssh;
+
+/// <summary>
+/// Reads files on the host of services.ssh (SSH.NET): key-only login, the host key checked against services.ssh.known_hosts
+/// (an unknown or changed key is never trusted), a deadline on connect and on every command. Paths may use * and ? in the
+/// file name; they are expanded by the host's shell from a quoted folder, nothing else of them reaches a shell unquoted.
+/// </summary>
+public sealed partial class SshFileReader(SshOptions options, EvidenceLog evidence)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
+
+    /// <summary>"ssh://user@host:port".</summary>
+    public string Origin => $"ssh://{options.User}@{options.Address}:{options.Port}";
+
+    /// <summary>Every file the patterns name, with its text (a pattern matching nothing yields nothing and is noted).</summary>
+    public async Task<IReadOnlyList<(string Path, string Text)>> ReadAsync(IReadOnlyList<string> patterns, CancellationToken ct = default)
+    {
+        var key = options.PrivateKey?.Resolve() ?? throw new NotVerifiedException("services.ssh.private_key is not set: files on the SSH host cannot be read.");
+        var knownHosts = options.KnownHosts ?? throw new NotVerifiedException("services.ssh.known_hosts is not set: the SSH host's key cannot be checked, so it is not trusted.");
+        var user = options.User ?? Environment.UserName;
+        using var pk = new PrivateKeyFile(new MemoryStream(Encoding.UTF8.GetBytes(key)));
+        var info = new ConnectionInfo(options.Address, options.Port, user, new PrivateKeyAuthenticationMethod(user, pk)) { Timeout = Deadline };
+        using var client = new SshClient(info);
+        string? rejected = null;
+        client.HostKeyReceived += (_, e) =>
+        {
+            e.CanTrust = KnownHostsMatch(knownHosts, options.Address, options.Port, e.HostKeyName, e.HostKey);
+            if (!e.CanTrust) rejected = $"the host key ({e.HostKeyName}) is not listed for [{options.Address}]:{options.Port} in {knownHosts}";
+        };
+        try { await Task.Run(client.Connect, ct).WaitAsync(Deadline + TimeSpan.FromSeconds(5), ct); }
+        catch (Exception e) when (e is SshException or SocketException or TimeoutException or ProxyException)
+        {
+            throw new EnvironmentProblemException($"SSH {Origin}: {rejected ?? e.Message}", e);
+        }
+        var files = new List<(string, string)>();
+        foreach (var pattern in patterns)
+        {
+            if (!SafePath().IsMatch(pattern)) throw new EnvironmentProblemException($"configuration.scan_files_ssh: '{pattern}' is not an absolute path of letters, digits, . _ - / * ?");
+            var folder = pattern[..(pattern.LastIndexOf('/') + 1)];
+            var name = pattern[(pattern.LastIndexOf('/') + 1)..];
+            var list = Run(client, $"cd {Quote(folder)} && for f in {name}; do [ -f \"$f\" ] && printf '%s\\n' \"$f\"; done; true");
+            var matched = list.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            if (matched.Length == 0) evidence.Note($"SSH {Origin}: {pattern} matches no file");
+            foreach (var f in matched) files.Add((folder + f, Run(client, $"cat -- {Quote(folder + f)}")));
+        }
+        evidence.Note($"SSH {Origin}: read {files.Count} file(s): {string.Join(", ", files.Select(f => f.Item1))}");
+        return files;
+    }
+
+    /// <summary>True when <paramref name="knownHosts"/> lists this exact key for [host]:port (or host on port 22).</summary>
+    public static bool KnownHostsMatch(string knownHosts, string host, int port, string keyName, byte[] key)
+    {
+        var name = port == 22 ? host : $"[{host}]:{port}";
+        var blob = Convert.ToBase64String(key);
+        return File.ReadLines(knownHosts).Select(l => l.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Any(p => p.Length >= 3 && p[0].Split(',').Contains(name) && p[1] == keyName && p[2] == blob);
+    }
+
+    private static string Run(SshClient client, string command)
+    {
+        using var cmd = client.CreateCommand(command);
+        cmd.CommandTimeout = Deadline;
+        var output = cmd.Execute();
+        if (cmd.ExitStatus is not (0 or null)) throw new EnvironmentProblemException($"SSH command failed (exit {cmd.ExitStatus}): {cmd.Error.Trim()}");
+        return output;
+    }
+
+    private static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    [GeneratedRegex(@"^/[A-Za-z0-9._/\-]*/[A-Za-z0-9._\-*?]+$")]
+    private static partial Regex SafePath();
+}
