@@ -62,6 +62,27 @@ public class GrafanaTests
     }
 
     [Test]
+    public async Task Service_account_tokens_are_listed_with_their_creation_time_and_the_old_token_fault_ages_them()
+    {
+        var (status, search) = await Call("/api/serviceaccounts/search", "sa");
+        status.Should().Be(HttpStatusCode.OK);
+        var id = search!["serviceAccounts"]![0]!["id"]!.GetValue<long>();
+        var (_, tokens) = await Call($"/api/serviceaccounts/{id}/tokens", "sa");
+        DateTimeOffset.Parse(tokens![0]!["created"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)
+            .Should().BeAfter(DateTimeOffset.UtcNow.AddDays(-1));
+        tokens[0]!["expiration"].Should().BeNull("the sandbox's token never expires");
+        _g.Fault("grafana.token-old", true);
+        try
+        {
+            var (_, old) = await Call($"/api/serviceaccounts/{id}/tokens", "sa");
+            DateTimeOffset.Parse(old![0]!["created"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)
+                .Should().BeBefore(DateTimeOffset.UtcNow.AddDays(-399));
+        }
+        finally { _g.Fault("grafana.token-old", false); }
+        (await Call($"/api/serviceaccounts/{id}/tokens", "anonymous")).status.Should().Be(HttpStatusCode.Unauthorized);
+    }
+
+    [Test]
     public async Task Health_reports_a_standin_version_and_the_datasource_really_queries_prometheus()
     {
         (await Call("/api/health", "anonymous")).body!["version"]!.GetValue<string>().Should().EndWith("-standin");

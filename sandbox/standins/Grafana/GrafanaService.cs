@@ -99,6 +99,19 @@ public sealed class GrafanaService : IStandInService
                 NeedServerAdmin(who, "settings:read");
                 await Http.Json(ctx, Settings());
                 return;
+            // Service accounts and their tokens (Grafana 9+: serviceaccounts:read, org Admin). The sandbox's one service account
+            // holds the suite's token, created when Grafana started and never expiring, as `grafana.token` is made;
+            // grafana.token-old makes it 400 days old.
+            case "serviceaccounts" when seg.Length == 3 && seg[2] == "search" && IsGet(m):
+                Need(who, Role.Admin, "serviceaccounts:read");
+                await Http.Json(ctx, new { totalCount = 1, page = 1, perPage = 1000, serviceAccounts = new[] { new { id = _sa.Id, name = _sa.Name, login = _sa.Login, orgId = 1, isDisabled = false, role = "Admin", tokens = 1 } } });
+                return;
+            case "serviceaccounts" when seg.Length == 4 && seg[3] == "tokens" && IsGet(m):
+                Need(who, Role.Admin, "serviceaccounts:read");
+                if (seg[2] != _sa.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)) { await Http.Json(ctx, 404, new { message = "service account not found" }); return; }
+                var created = _s.Fault("grafana.token-old") ? DateTimeOffset.UtcNow.AddDays(-400) : _started;
+                await Http.Json(ctx, new[] { new { id = 1, name = "acceptance", created = created.ToString("yyyy-MM-ddTHH:mm:ssZ"), lastUsedAt = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"), expiration = (string?)null, secondsUntilExpiration = (long?)null, hasExpired = false, isRevoked = false } });
+                return;
             case "orgs":
                 NeedServerAdmin(who, "orgs:read");
                 await Http.Json(ctx, new[] { new { id = 1, name = "Main Org." } });

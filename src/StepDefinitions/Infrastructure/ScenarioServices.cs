@@ -175,6 +175,7 @@ public sealed class ScenarioServices(EvidenceLog evidence) : IDisposable
         var ages = new List<Support.Secrets.CredentialAge>();
         if (Target.Service("consul") is Support.Consul.ConsulOptions { Token: not null }) ages.Add(await Support.Secrets.CredentialAges.ConsulAsync(Consul));
         if (Target.Service("nomad") is Support.Nomad.NomadOptions { Token: not null }) ages.Add(await Support.Secrets.CredentialAges.NomadAsync(Nomad));
+        if (Target.Service("grafana") is Support.Grafana.GrafanaOptions { Token: not null }) ages.AddRange(await Support.Secrets.CredentialAges.GrafanaAsync(Grafana));
         return ages.Count > 0 ? ages : throw new Support.Outcomes.NotVerifiedException("The target gives the suite no Consul or Nomad token: no credential age can be read.");
     }
 

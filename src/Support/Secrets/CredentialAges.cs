@@ -24,6 +24,32 @@ public static class CredentialAges
     public static async Task<CredentialAge> NomadAsync(NomadClient nomad, CancellationToken ct = default) =>
         FromTokenSelf("Nomad ACL token", await nomad.GetAsync(NomadClient.Paths.TokenSelf, ct));
 
+    /// <summary>
+    /// Every token of every Grafana service account the suite can read (GET /api/serviceaccounts/search, then
+    /// /api/serviceaccounts/:id/tokens): created, expiration (null: never).
+    /// </summary>
+    public static async Task<IReadOnlyList<CredentialAge>> GrafanaAsync(Grafana.GrafanaClient grafana, CancellationToken ct = default)
+    {
+        var search = await grafana.Http.SendAsync(HttpMethod.Get, "api/serviceaccounts/search?perpage=1000", ct: ct);
+        if (!search.IsSuccess) throw ServiceResponseException.For(search);
+        var ages = new List<CredentialAge>();
+        foreach (var sa in search.Json().GetProperty("serviceAccounts").EnumerateArray())
+        {
+            var id = sa.GetProperty("id").GetInt64();
+            var name = sa.TryGetProperty("name", out var n) ? n.GetString() : id.ToString(CultureInfo.InvariantCulture);
+            var tokens = await grafana.Http.SendAsync(HttpMethod.Get, $"api/serviceaccounts/{id}/tokens", ct: ct);
+            if (!tokens.IsSuccess) throw ServiceResponseException.For(tokens);
+            foreach (var t in tokens.Json().EnumerateArray())
+                ages.Add(new CredentialAge($"Grafana service-account token {name}/{(t.TryGetProperty("name", out var tn) ? tn.GetString() : "?")}",
+                    Time(t, "created"), Time(t, "expiration")));
+        }
+        return ages;
+    }
+
+    private static DateTimeOffset? Time(JsonElement j, string name) =>
+        j.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(v.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
+            && t.Year > 1 ? t : null;
+
     private static CredentialAge FromTokenSelf(string what, HttpExchange x)
     {
         if (!x.IsSuccess) throw ServiceResponseException.For(x);
