@@ -76,55 +76,39 @@ public static class Program
                 ? minutes : throw new UsageException($"--grace-minutes: '{m}' is not a number of minutes"))
             : Acceptance.Support.Lifecycle.LeftoverJanitor.DefaultGrace;
         var rc = 0;
+        // One sweep per kind of thing the suite creates; each says what it removed, or why it could not look.
+        void Sweep(string what, string nothing, Func<Task<IReadOnlyList<string>>> sweep)
+        {
+            try
+            {
+                var removed = sweep().GetAwaiter().GetResult();
+                Console.WriteLine(removed.Count == 0 ? $"janitor: {nothing}" : $"janitor: removed {removed.Count} leftover(s) of earlier runs:\n  " + string.Join("\n  ", removed));
+            }
+            catch (Exception e) when (e is Acceptance.Support.Outcomes.EnvironmentProblemException or Acceptance.Support.Outcomes.DeploymentDefectException
+                                          or Acceptance.Support.Outcomes.NotVerifiedException)
+            {
+                Console.Error.WriteLine($"janitor: could not look for {what}: {e.Message}");
+                rc = 1;
+            }
+        }
+        var evidence = new Acceptance.Support.Evidence.EvidenceLog();
         if (target.Service("pushgateway") is null)
             Console.WriteLine("janitor: the target declares no Pushgateway: no run-scoped groups to look for");
         else
-        {
-            try
+            Sweep("leftovers", $"nothing left behind by earlier runs (Pushgateway groups of the suite older than {grace.TotalMinutes:0} min)", async () =>
             {
-                using var pushgateway = new Acceptance.Support.Pushgateway.PushgatewayDriver(target, new Acceptance.Support.Evidence.EvidenceLog());
-                var removed = new Acceptance.Support.Lifecycle.LeftoverJanitor(pushgateway).SweepAsync(grace, DateTimeOffset.UtcNow).GetAwaiter().GetResult();
-                Console.WriteLine(removed.Count == 0
-                    ? $"janitor: nothing left behind by earlier runs (Pushgateway groups of the suite older than {grace.TotalMinutes:0} min)"
-                    : $"janitor: removed {removed.Count} leftover(s) of earlier runs:\n  " + string.Join("\n  ", removed));
-            }
-            catch (Exception e) when (e is Acceptance.Support.Outcomes.EnvironmentProblemException or Acceptance.Support.Outcomes.DeploymentDefectException)
-            {
-                Console.Error.WriteLine($"janitor: could not look for leftovers: {e.Message}");
-                rc = 1;
-            }
-        }
+                using var pushgateway = new Acceptance.Support.Pushgateway.PushgatewayDriver(target, evidence);
+                return (await new Acceptance.Support.Lifecycle.LeftoverJanitor(pushgateway).SweepAsync(grace, DateTimeOffset.UtcNow)).Select(g => g.ToString()).ToList();
+            });
         if (target.Service("nomad") is not null)
-        {
-            try
+            Sweep("leftover training jobs", $"no training job of the suite ({Acceptance.Support.Nomad.SubmittedJob.IdPrefix}*) left in Nomad by earlier runs", async () =>
             {
-                using var nomad = new Acceptance.Support.Nomad.NomadClient(target, new Acceptance.Support.Evidence.EvidenceLog());
-                var removed = Acceptance.Support.Nomad.SubmittedJob.RemoveLeftoversAsync(nomad, grace).GetAwaiter().GetResult();
-                Console.WriteLine(removed.Count == 0
-                    ? $"janitor: no training job of the suite ({Acceptance.Support.Nomad.SubmittedJob.IdPrefix}*) left in Nomad by earlier runs"
-                    : $"janitor: removed {removed.Count} leftover(s) of earlier runs:\n  " + string.Join("\n  ", removed));
-            }
-            catch (Exception e) when (e is Acceptance.Support.Outcomes.EnvironmentProblemException or Acceptance.Support.Outcomes.DeploymentDefectException)
-            {
-                Console.Error.WriteLine($"janitor: could not look for leftover training jobs: {e.Message}");
-                rc = 1;
-            }
-        }
+                using var nomad = new Acceptance.Support.Nomad.NomadClient(target, evidence);
+                return await Acceptance.Support.Nomad.SubmittedJob.RemoveLeftoversAsync(nomad, grace);
+            });
         if (target.Service("docker") is Acceptance.Support.Docker.DockerOptions docker && docker.DrillProject is not null)
-        {
-            try
-            {
-                var removed = Acceptance.Support.Docker.ComposeRollbackDrill.RemoveLeftoversAsync(docker, grace, new Acceptance.Support.Evidence.EvidenceLog()).GetAwaiter().GetResult();
-                Console.WriteLine(removed.Count == 0
-                    ? $"janitor: no rollback-drill project ({docker.DrillProject}) left behind by earlier runs"
-                    : $"janitor: removed {removed.Count} leftover(s) of earlier runs:\n  " + string.Join("\n  ", removed));
-            }
-            catch (Exception e) when (e is Acceptance.Support.Outcomes.EnvironmentProblemException or Acceptance.Support.Outcomes.DeploymentDefectException or Acceptance.Support.Outcomes.NotVerifiedException)
-            {
-                Console.Error.WriteLine($"janitor: could not look for rollback-drill leftovers: {e.Message}");
-                rc = 1;
-            }
-        }
+            Sweep("rollback-drill leftovers", $"no rollback-drill project ({docker.DrillProject}) left behind by earlier runs",
+                () => Acceptance.Support.Docker.ComposeRollbackDrill.RemoveLeftoversAsync(docker, grace, evidence));
         return rc;
     }
 

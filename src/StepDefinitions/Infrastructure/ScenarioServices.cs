@@ -160,9 +160,7 @@ public sealed class ScenarioServices(EvidenceLog evidence) : IDisposable
     /// <summary>configuration.scan_reports, read (NOT VERIFIED when it names none; a file that is no report is BROKEN, naming it).</summary>
     public IReadOnlyList<ScanReport> SecurityScanReports()
     {
-        var paths = Target.RequireListed(Target.Configuration.Secrets.ScanReports.SelectMany(p => p.Contains('*') || p.Contains('?')
-                ? (Directory.Exists(Path.GetDirectoryName(p)) ? Directory.GetFiles(Path.GetDirectoryName(p)!, Path.GetFileName(p)).Order(StringComparer.Ordinal) : Enumerable.Empty<string>())
-                : new[] { p }).ToList(), "configuration.scan_reports",
+        var paths = Target.RequireListed(PathPatterns.Expand(Target.Configuration.Secrets.ScanReports), "configuration.scan_reports",
             "no scanner can run here, so the line rests on the scan reports the release pipeline produced (SARIF, Trivy JSON)");
         try { return paths.Select(p => Support.Docker.ScanReports.Load(p)).ToList(); }
         catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException or FormatException)

@@ -108,7 +108,7 @@ public sealed class DockerProbe(TargetEnvironment target, DockerEngineClient eng
     /// <summary>The scan reports the target names (NOT VERIFIED when it names none; BROKEN for a file that is not a report).</summary>
     public IReadOnlyList<ScanReport> ScanReports()
     {
-        var paths = target.RequireListed(Expand(Options.ScanReports), "services.docker.scan_reports",
+        var paths = target.RequireListed(PathPatterns.Expand(Options.ScanReports), "services.docker.scan_reports",
             "no vulnerability scanner can run here, so the line rests on the scan reports of the deployed images (Trivy JSON or SARIF)");
         var reports = new List<ScanReport>();
         foreach (var p in paths)
@@ -157,16 +157,4 @@ public sealed class DockerProbe(TargetEnvironment target, DockerEngineClient eng
 
     /// <summary>config_dir/config.json (for messages).</summary>
     public string ClientConfigFile => Path.Combine(Options.ConfigDir ?? "", "config.json");
-
-    private static List<string> Expand(IReadOnlyList<string> patterns)
-    {
-        var paths = new List<string>();
-        foreach (var p in patterns)
-        {
-            if (!p.Contains('*') && !p.Contains('?')) { paths.Add(p); continue; }
-            var dir = Path.GetDirectoryName(p) ?? ".";
-            if (Directory.Exists(dir)) paths.AddRange(Directory.GetFiles(dir, Path.GetFileName(p)).Order(StringComparer.Ordinal));
-        }
-        return paths;
-    }
 }

@@ -1,3 +1,4 @@
+using Acceptance.Support.Configuration;
 using Acceptance.Support.Evidence;
 using Acceptance.Support.Transport;
 
@@ -18,12 +19,7 @@ public sealed class PromtoolRunner(EvidenceLog evidence, TimeSpan? timeout = nul
 
     /// <summary>Expands glob patterns (rules/*.yml) in the file list; a pattern that matches nothing is kept as is so promtool names it.</summary>
     public static IReadOnlyList<string> Expand(IEnumerable<string> patterns) => patterns.SelectMany(p =>
-    {
-        if (!p.Contains('*') && !p.Contains('?')) return [p];
-        var dir = Path.GetDirectoryName(p) ?? ".";
-        var matches = Directory.Exists(dir) ? Directory.GetFiles(dir, Path.GetFileName(p)).Order(StringComparer.Ordinal).ToArray() : [];
-        return matches.Length > 0 ? matches : [p];
-    }).ToList();
+        PathPatterns.Matches(p) is { Count: > 0 } matches ? matches : [p]).ToList();
 
     /// <summary>`promtool check rules FILES...`.</summary>
     public Task<CommandResult> CheckRulesAsync(IReadOnlyList<string> files, CancellationToken ct = default) => _promtool.RunAsync(["check", "rules", .. files], ct);

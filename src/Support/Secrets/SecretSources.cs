@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Acceptance.Support.Configuration;
 using Acceptance.Support.Consul;
 using Acceptance.Support.Docker;
 using Acceptance.Support.Evidence;
@@ -103,11 +104,8 @@ public sealed class SecretSources(NomadClient? nomad, ConsulClient? consul, Dock
     {
         foreach (var p in patterns)
         {
-            IEnumerable<string> files;
-            if (p.Contains('*') || p.Contains('?'))
-                files = Directory.Exists(Path.GetDirectoryName(p)) ? Directory.GetFiles(Path.GetDirectoryName(p)!, Path.GetFileName(p)).Order(StringComparer.Ordinal) : [];
-            else files = File.Exists(p) ? [p] : throw new Outcomes.EnvironmentProblemException($"configuration.scan_files: {p} does not exist");
-            foreach (var f in files) yield return new SecretSource(f, File.ReadAllText(f), 0, f);
+            if (!PathPatterns.IsPattern(p) && !File.Exists(p)) throw new Outcomes.EnvironmentProblemException($"configuration.scan_files: {p} does not exist");
+            foreach (var f in PathPatterns.Matches(p)) yield return new SecretSource(f, File.ReadAllText(f), 0, f);
         }
     }
 

@@ -61,10 +61,9 @@ public sealed record ConfigFile(string Kind, string Path)
             }
             var path = Resolve(rest, folder);
             var name = System.IO.Path.GetFileName(path);
-            if (name.Contains('*') || name.Contains('?'))
+            if (PathPatterns.IsPattern(name))
             {
-                var dir = System.IO.Path.GetDirectoryName(path) ?? folder;
-                var matches = Directory.Exists(dir) ? Directory.GetFiles(dir, name).Order(StringComparer.Ordinal).ToList() : [];
+                var matches = PathPatterns.Matches(path);
                 if (matches.Count == 0) problems.Add($"configuration.files: '{entry}': {path} matches no file");
                 files.AddRange(matches.Select(m => new ConfigFile(kind, m) { EnvFile = env }));
             }
