@@ -60,10 +60,9 @@ public sealed record DockerClientConfig(string Path, IReadOnlyDictionary<string,
         return null;
     }
 
-    /// <summary>The host[:port] of a registry key ("https://index.docker.io/v1/" → "index.docker.io").</summary>
-    public static string HostOf(string key)
-    {
-        var k = key.Contains("://", StringComparison.Ordinal) ? key[(key.IndexOf("://", StringComparison.Ordinal) + 3)..] : key;
-        return k.Split('/')[0];
-    }
+    /// <summary>
+    /// The registry a key or image registry names, as image references name it (<see cref="ImageReference.NormalizeRegistry"/>):
+    /// "https://index.docker.io/v1/", the key docker login writes for Docker Hub, is "docker.io", the registry of "nginx:1.25".
+    /// </summary>
+    public static string HostOf(string key) => ImageReference.NormalizeRegistry(key);
 }

@@ -42,6 +42,8 @@ public sealed class DockerClientTests
 
         config.HowAuthenticates("127.0.0.1:15443").Should().Be("a login for user platform in config.json");
         config.HowAuthenticates("index.docker.io").Should().Be("an auths entry kept in a credential store");
+        config.HowAuthenticates(ImageReference.Parse("nginx:1.25").Registry).Should().Be("an auths entry kept in a credential store",
+            "docker login's Docker Hub key (https://index.docker.io/v1/) is the registry docker.io that image references name");
         config.HowAuthenticates("123.dkr.ecr.eu-west-1.amazonaws.com").Should().Be("a credential helper (credHelpers)");
         config.HowAuthenticates("registry.other:5000").Should().BeNull();
         SecretRegistry.Redact("password s3cret-pull-password and auth " + auth).Should().NotContain("s3cret-pull-password").And.NotContain(auth);
