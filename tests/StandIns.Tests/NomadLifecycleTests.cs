@@ -7,20 +7,8 @@ using StandIns.Tests.Support;
 namespace StandIns.Tests;
 
 [TestFixture]
-public class NomadLifecycleTests
+public class NomadLifecycleTests : NomadStandInFixture
 {
-    private StandInUnderTest _n = null!;
-    private string _t = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        _n = await StandInUnderTest.StartAsync("nomad");
-        _t = _n.Secret("nomad.token");
-    }
-
-    [OneTimeTearDown] public async Task Stop() => await _n.DisposeAsync();
-
     private static string Status(JsonNode a) => a["ClientStatus"]!.GetValue<string>();
 
     [Test]

@@ -10,20 +10,8 @@ namespace StandIns.Tests;
 
 /// <summary>HCL2 input variables in /v1/jobs/parse: declarations, defaults, Variables (var-file text), diagnostics.</summary>
 [TestFixture]
-public class NomadVariablesTests
+public class NomadVariablesTests : NomadStandInFixture
 {
-    private StandInUnderTest _n = null!;
-    private string _t = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        _n = await StandInUnderTest.StartAsync("nomad");
-        _t = _n.Secret("nomad.token");
-    }
-
-    [OneTimeTearDown] public async Task Stop() => await _n.DisposeAsync();
-
     private const string Spec = """
         variable "image" {
           type        = string
@@ -129,20 +117,8 @@ public class NomadVariablesTests
 
 /// <summary>Resource accounting: spread, blocked evaluations with FailedTGAllocs, unblocking, node down -> lost.</summary>
 [TestFixture]
-public class NomadSchedulingTests
+public class NomadSchedulingTests : NomadStandInFixture
 {
-    private StandInUnderTest _n = null!;
-    private string _t = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        _n = await StandInUnderTest.StartAsync("nomad");
-        _t = _n.Secret("nomad.token");
-    }
-
-    [OneTimeTearDown] public async Task Stop() => await _n.DisposeAsync();
-
     [TearDown]
     public async Task Clean()
     {

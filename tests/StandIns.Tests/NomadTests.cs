@@ -241,20 +241,8 @@ public class NomadAclTests
 }
 
 [TestFixture]
-public class NomadFaultTests
+public class NomadFaultTests : NomadStandInFixture
 {
-    private StandInUnderTest _n = null!;
-    private string _t = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        _n = await StandInUnderTest.StartAsync("nomad");
-        _t = _n.Secret("nomad.token");
-    }
-
-    [OneTimeTearDown] public async Task Stop() => await _n.DisposeAsync();
-
     private async Task<int> AutopilotStatus()
     {
         using var r = await _n.Get("/v1/operator/autopilot/health", _t, NomadApi.H);
