@@ -50,6 +50,12 @@ Feature: Infrastructure Requirements
 
   Rule: Network Configuration (network monitoring)
 
+    @checklist:INFRA-NC-4 @critical
+    Scenario: The private nodes are reached through the bastion and only through it
+      Given the target declares SSH
+      Then the suite logs in to every private node through the bastion with its key
+      And no private node accepts a direct connection from the runner
+
     @checklist:INFRA-NC-5 @normal
     Scenario: Network metrics are collected and unreachable instances raise a critical alert
       Given the target declares Prometheus

@@ -26,6 +26,16 @@ Feature: Security Configuration
       Then the configured Nomad token is accepted
       And the configured Nomad token is not a management token unless the target allows it
 
+    @checklist:SEC-AC-4 @critical
+    Scenario: Every node's SSH server offers key login only, with a pinned host key
+      Given the target declares SSH
+      Then every node's SSH server offers key login only and presents the host key known_hosts pins
+
+    @checklist:SEC-AC-4 @critical
+    Scenario: Every node's SSH server has the root-login policy the target names
+      Given the target declares SSH
+      Then the root-login policy in effect on every node is the one the target names
+
   Rule: TLS/SSL Certificates (certificate monitoring)
 
     @checklist:SEC-TSC-1 @critical

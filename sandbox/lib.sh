@@ -44,6 +44,8 @@ svc_ports() {
     haproxy) echo "$HAPROXY_HTTPS_PORT $HAPROXY_STATS_PORT" ;;
     dnsmasq) echo "$DNS_PORT" ;;
     sshd) echo "$SSH_PORT" ;;
+    bastion-sshd) echo "$BASTION_ADDR:22" ;;
+    private-sshd) echo "$PRIVATE_NODE_ADDR:22" ;;
     consul) echo "$CONSUL_PORT" ;;
     nomad) echo "$NOMAD_PORT" ;;
     grafana) echo "$GRAFANA_PORT" ;;
@@ -60,6 +62,7 @@ svc_tag() {
     haproxy) echo "$CONF/haproxy.cfg" ;;
     dnsmasq) echo "$CONF/dnsmasq.conf" ;;
     sshd) echo "$CONF/sshd_config" ;;
+    bastion-sshd | private-sshd) echo "PidFile=$STATE/run/$1.pid" ;;
     registry) echo "$CONF/registry.yml" ;;
     dockerd) echo "$DOCKER_DIR/docker.sock" ;;
     *) echo "$H:$(svc_ports "$1")" ;;
@@ -297,4 +300,125 @@ stop_svc() {
   if in_container "$1"; then compose_q stop -t 1 "$1"
   elif [[ -f "$PIDS/$1.pid" ]]; then stop_pidfile "$PIDS/$1.pid" 5
   fi
+}
+
+# --- config faults of real services --------------------------------------------------------------
+# A fault that changes a real service's configuration: the marker $FAULTS/NAME, the config edited in place between
+# "FAULT NAME" marks (removed again when the fault goes off), the service restarted.
+#   sshd.password-auth   every sshd of the sandbox (node, bastion, private node: one policy file) also offers passwords
+#   dns.record-missing   dnsmasq answers NXDOMAIN for grafana.service.consul (its A and SRV records are gone)
+#   bastion.bypass       the runner gets a route to the private network through the bastion, which forwards packets
+CONFIG_FAULTS=(sshd.password-auth dns.record-missing bastion.bypass)
+is_config_fault() { [[ " ${CONFIG_FAULTS[*]} " == *" $1 "* ]]; }
+
+# Edits the rendered configs to match the config-fault markers (idempotent; run after every render and toggle).
+apply_config_faults() {
+  local f="$CONF/sshd_config" tmp
+  if [[ -f "$f" ]]; then
+    sed -i '/^# FAULT sshd.password-auth BEGIN/,/^# FAULT sshd.password-auth END/d' "$f"
+    if [[ -e "$FAULTS/sshd.password-auth" ]]; then
+      # sshd keeps the first value it reads for a keyword: the fault's lines go first
+      tmp="$(printf '%s\n' "# FAULT sshd.password-auth BEGIN" "AuthenticationMethods any" "PasswordAuthentication yes" \
+        "KbdInteractiveAuthentication yes" "# FAULT sshd.password-auth END"; cat "$f")"
+      printf '%s\n' "$tmp" >"$f"
+    fi
+  fi
+  f="$CONF/dnsmasq.conf"
+  if [[ -f "$f" ]]; then
+    sed -i 's/^#FAULT dns.record-missing# //' "$f"
+    if [[ -e "$FAULTS/dns.record-missing" ]]; then
+      sed -i -E 's/^((host-record|srv-host)=_?grafana[.])/#FAULT dns.record-missing# \1/' "$f"
+    fi
+  fi
+}
+
+# Restarts one service after its configuration changed (a real service, or the bastion's / private node's sshd).
+restart_configured() {
+  local s="$1" end
+  case "$s" in
+    bastion-sshd | private-sshd)
+      [[ -f "$PIDS/$s.pid" ]] && stop_pidfile "$PIDS/$s.pid" 5
+      start_ns_sshd "$s"
+      end=$(($(now_ms) + 15000))
+      until ns_sshd_ready "$s"; do
+        (($(now_ms) < end)) || { log "sandbox: $s not listening after 15 s (see $LOGS/$s.log)"; return 1; }
+        sleep 0.1
+      done ;;
+    *)
+      stop_svc "$s"
+      rm -f "$PIDS/$s.pid"
+      start_svc "$s"
+      wait_ready 30 "$s" ;;
+  esac
+}
+
+# Services a config fault restarts.
+config_fault_services() {
+  case "$1" in
+    sshd.password-auth) echo "sshd $(private_net_on && echo "bastion-sshd private-sshd")" ;;
+    dns.record-missing) echo dnsmasq ;;
+    bastion.bypass) echo "" ;;
+  esac
+}
+
+# --- the private network behind the bastion (root only) ----------------------------------------------
+# Two network namespaces joined by veth pairs: the runner (this host) reaches the bastion's sshd at $BASTION_ADDR:22;
+# the bastion reaches the private node's sshd at $PRIVATE_NODE_ADDR:22. The host has an "unreachable" route for the
+# private network and the bastion does not forward packets, so a direct connection from the runner to the private node
+# fails at once: only an SSH channel through the bastion gets there (ProxyJump). Both sshd read the sandbox's one
+# sshd_config (the fleet's policy file) with their address, host key and forwarding given on the command line.
+BASTION_NS=mlp-sandbox-bastion PRIVATE_NS=mlp-sandbox-private
+BASTION_HOST_SIDE=10.213.0.1 BASTION_ADDR=10.213.0.2 PRIVATE_GW=10.213.1.1 PRIVATE_NODE_ADDR=10.213.1.2 PRIVATE_NET=10.213.1.0/30
+private_net_on() { [[ -e "/run/netns/$BASTION_NS" && -e "/run/netns/$PRIVATE_NS" ]]; }
+private_net_why() { # empty when the private network can be made here
+  if [[ "$(id -u)" != 0 ]]; then echo "not root (network namespaces need root)"
+  elif ! command -v ip >/dev/null; then echo "ip (iproute2) is missing"
+  fi
+}
+# ip inside a namespace; echo to /proc/sys of the namespace (no procps needed)
+ns_sysctl() { ip netns exec "$1" sh -c "echo $3 >/proc/sys/$2"; }
+private_net_up() {
+  if private_net_on && ip netns exec "$PRIVATE_NS" ip -4 -br addr show mlp-prv1 2>/dev/null | grep -qF "$PRIVATE_NODE_ADDR/"; then
+    private_net_route
+    return 0
+  fi
+  private_net_down
+  ip netns add "$BASTION_NS" && ip netns add "$PRIVATE_NS" || return 1
+  ip link add mlp-bst0 type veth peer name mlp-bst1 netns "$BASTION_NS" || return 1
+  ip link add mlp-prv0 netns "$BASTION_NS" type veth peer name mlp-prv1 netns "$PRIVATE_NS" || return 1
+  ip addr add "$BASTION_HOST_SIDE/30" dev mlp-bst0 && ip link set mlp-bst0 up || return 1
+  ip -n "$BASTION_NS" addr add "$BASTION_ADDR/30" dev mlp-bst1 && ip -n "$BASTION_NS" link set mlp-bst1 up || return 1
+  ip -n "$BASTION_NS" addr add "$PRIVATE_GW/30" dev mlp-prv0 && ip -n "$BASTION_NS" link set mlp-prv0 up || return 1
+  ip -n "$BASTION_NS" link set lo up && ip -n "$PRIVATE_NS" link set lo up || return 1
+  ip -n "$PRIVATE_NS" addr add "$PRIVATE_NODE_ADDR/30" dev mlp-prv1 && ip -n "$PRIVATE_NS" link set mlp-prv1 up || return 1
+  ip -n "$PRIVATE_NS" route add default via "$PRIVATE_GW" || return 1
+  private_net_route
+}
+# The runner's route to the private network: none ("unreachable"), or through the bastion under bastion.bypass.
+private_net_route() {
+  if [[ -e "$FAULTS/bastion.bypass" ]]; then
+    ns_sysctl "$BASTION_NS" net/ipv4/ip_forward 1
+    ip route replace "$PRIVATE_NET" via "$BASTION_ADDR"
+  else
+    # a new namespace inherits the host's ip_forward (1 where Docker runs): the bastion must not route
+    ns_sysctl "$BASTION_NS" net/ipv4/ip_forward 0
+    ip route replace unreachable "$PRIVATE_NET"
+  fi
+}
+private_net_down() {
+  ip route del "$PRIVATE_NET" 2>/dev/null || true
+  ip netns del "$BASTION_NS" 2>/dev/null || true # deleting a namespace deletes its veth ends (and their peers)
+  ip netns del "$PRIVATE_NS" 2>/dev/null || true
+  ip link del mlp-bst0 2>/dev/null || true
+}
+# The sshd of the bastion or the private node: the sandbox's sshd_config, own address, host key, PID file.
+start_ns_sshd() { # bastion-sshd | private-sshd
+  local ns="$BASTION_NS" addr="$BASTION_ADDR" fwd=local key="$STATE/ssh/bastion_host_ed25519_key"
+  if [[ "$1" == private-sshd ]]; then ns="$PRIVATE_NS" addr="$PRIVATE_NODE_ADDR" fwd=no key="$STATE/ssh/private_host_ed25519_key"; fi
+  start_bg "$1" ip netns exec "$ns" /usr/sbin/sshd -D -e -f "$CONF/sshd_config" -o "ListenAddress=$addr:22" -o Port=22 \
+    -o "HostKey=$key" -o "PidFile=$STATE/run/$1.pid" -o "AllowTcpForwarding=$fwd"
+}
+ns_sshd_ready() { # bastion-sshd | private-sshd
+  local ns="$BASTION_NS"; [[ "$1" == private-sshd ]] && ns="$PRIVATE_NS"
+  ip netns exec "$ns" ss -Hlnt "sport = :22" 2>/dev/null | grep -q .
 }

@@ -107,6 +107,9 @@ public sealed class ScenarioServices(EvidenceLog evidence) : IDisposable
     /// <summary>DNS answers from services.dns.</summary>
     public DnsProbe Dns => _dns ??= new DnsProbe(Target, evidence);
 
+    /// <summary>The SSH servers of services.ssh: nodes, bastion, private nodes.</summary>
+    public Support.Ssh.SshProbe Ssh => new(Target.Ssh, evidence);
+
     /// <summary>
     /// The receiver the target expects for a severity (services.alertmanager.&lt;severity&gt;_receiver); not verified
     /// when the target does not say.

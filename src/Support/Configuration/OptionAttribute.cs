@@ -35,6 +35,9 @@ public sealed class OptionAttribute(string key, string doc) : Attribute
     /// <summary>host:port.</summary>
     public bool IsHostPort { get; init; }
 
+    /// <summary>One of these values (comma-separated: "no,prohibit-password,yes"); null: any string.</summary>
+    public string? OneOf { get; init; }
+
     /// <summary>A URL with one of these schemes (comma-separated: "unix,tcp,ssh"); null: no check.</summary>
     public string? Schemes { get; init; }
 

@@ -169,6 +169,8 @@ public sealed class OptionsBinder(string file, string folder, List<string> probl
             if (node is YamlSequenceNode seq && seq.Children.All(c => c is YamlScalarNode))
             {
                 var items = seq.Children.Cast<YamlScalarNode>().Select(s => s.Value ?? "").ToList();
+                if (attr.IsHostPort && items.FirstOrDefault(i => !HostPort.TryParse(i, out _)) is { } bad)
+                { Problem(node, field, $"'{bad}' is not host:port"); return Invalid.Value; }
                 return attr.IsPath ? items.Select(ResolvePath).ToList() : items;
             }
             Problem(node, field, "must be a list of strings, e.g. [ a, b ]");
@@ -186,6 +188,8 @@ public sealed class OptionsBinder(string file, string folder, List<string> probl
             if (attr.IsUrl && !(Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
             { Problem(node, field, $"'{text}' is not an http(s) URL"); return Invalid.Value; }
             if (attr.IsHostPort && !HostPort.TryParse(text, out _)) { Problem(node, field, $"'{text}' is not host:port"); return Invalid.Value; }
+            if (attr.OneOf is { } oneOf && !oneOf.Split(',').Contains(text))
+            { Problem(node, field, $"'{text}' is not one of {oneOf.Replace(",", ", ")}"); return Invalid.Value; }
             if (attr.Schemes is { } schemes && !HasScheme(text, schemes))
             { Problem(node, field, $"'{text}' is not a {schemes.Replace(",", "://, ")}:// address"); return Invalid.Value; }
             if (attr.IsPath)
@@ -250,11 +254,13 @@ public sealed class OptionsBinder(string file, string folder, List<string> probl
         if (t == typeof(int)) return "a whole number" + range;
         if (t == typeof(double)) return "a number" + range;
         if (t == typeof(bool)) return "true or false";
+        if (t == typeof(IReadOnlyList<string>) && attr.IsHostPort) return "a list of host:port";
         if (t == typeof(IReadOnlyList<string>)) return attr.IsPath ? "a list of paths (globs allowed)" : "a list of strings";
         if (t == typeof(SecretReference)) return "a secret reference { env: VARIABLE } or { file: PATH }";
         if (t == typeof(IReadOnlyDictionary<string, SecretReference>)) return "a mapping of NAME: { env: VARIABLE } or { file: PATH }";
         if (attr.IsUrl) return "an http(s) URL";
         if (attr.IsHostPort) return "host:port";
+        if (attr.OneOf is { } values) return "one of " + values.Replace(",", ", ");
         if (attr.Schemes is { } schemes) return "a " + schemes.Replace(",", "://, ") + ":// address";
         if (attr.IsPath) return attr.MustExist ? "the path of an existing file" : "a path";
         return "a string";

@@ -229,7 +229,7 @@ public static class ServiceCatalog
         "load_balancer" => "load balancer",
         "loki" => "log aggregation endpoint (a Loki query API)",
         "dns" => "DNS server",
-        "ssh" => "SSH bastion",
+        "ssh" => "SSH access (services.ssh)",
         "docker" => "Docker engine",
         "registry" => "private image registry",
         _ => char.ToUpperInvariant(key[0]) + key[1..],
