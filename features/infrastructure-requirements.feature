@@ -50,6 +50,12 @@ Feature: Infrastructure Requirements
 
   Rule: Network Configuration (network monitoring)
 
+    @checklist:INFRA-NC-2 @critical
+    Scenario: Every expected service has DNS records at every resolver, agreeing with the Consul catalog
+      Given the target declares DNS
+      And the target declares Consul
+      Then every expected service has A and SRV records at every resolver of the target, agreeing with the Consul catalog
+
     @checklist:INFRA-NC-4 @critical
     Scenario: The private nodes are reached through the bastion and only through it
       Given the target declares SSH

@@ -26,6 +26,23 @@ Feature: Security Configuration
       Then the configured Nomad token is accepted
       And the configured Nomad token is not a management token unless the target allows it
 
+    @checklist:SEC-AC-3 @critical
+    Scenario: Grafana refuses anonymous callers and its default admin login
+      Given the target declares Grafana
+      Then Grafana refuses callers without credentials
+      And Grafana refuses its default admin login
+
+    @checklist:SEC-AC-3 @critical
+    Scenario: Grafana accounts hold no more than the roles the target allows
+      Given the target declares Grafana
+      Then the suite's Grafana account holds no more than the role its checks need
+      And every Grafana user and service account holds at most the role the target allows it
+
+    @checklist:SEC-AC-5 @critical
+    Scenario: Grafana admins log in only through the identity provider that enforces MFA
+      Given the target declares Grafana
+      Then Grafana admins log in only through the MFA-enforcing identity provider the target names
+
     @checklist:SEC-AC-4 @critical
     Scenario: Every node's SSH server offers key login only, with a pinned host key
       Given the target declares SSH

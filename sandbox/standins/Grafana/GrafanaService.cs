@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
@@ -16,7 +17,7 @@ namespace StandIns.Grafana;
 public sealed class GrafanaService : IStandInService
 {
     private enum Role { None = 0, Viewer = 1, Editor = 2, Admin = 3 }
-    private sealed record Identity(long Id, string Login, string Name, Role Role, bool ServerAdmin, bool ServiceAccount);
+    private sealed record Identity(long Id, string Login, string Name, Role Role, bool ServerAdmin, bool ServiceAccount, bool Anonymous = false);
 
     private const string DsUid = "prometheus";
     private const string FolderUid = "ml-platform";
@@ -28,6 +29,12 @@ public sealed class GrafanaService : IStandInService
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
     private readonly Identity _admin = new(1, "admin", "admin", Role.Admin, true, false);
     private readonly Identity _sa = new(2, "sa-1-acceptance", "acceptance", Role.Admin, false, true);
+    // [auth.anonymous] enabled = true, org_role = Viewer (the fault grafana.anonymous): a caller without credentials is this.
+    private readonly Identity _anonymous = new(0, "", "Anonymous", Role.Viewer, false, false, Anonymous: true);
+
+    // grafana.anonymous: [auth.anonymous] enabled; grafana.default-admin: the admin account still has Grafana's default password "admin".
+    private bool AnonymousEnabled => _s.Fault("grafana.anonymous");
+    private string AdminPassword => _s.Fault("grafana.default-admin") ? "admin" : _s.Secrets.GrafanaAdminPassword;
     private long _requests;
 
     public GrafanaService(SandboxState s)
@@ -67,6 +74,14 @@ public sealed class GrafanaService : IStandInService
             case "/api/health":
                 await Http.Json(ctx, new { commit = "standin", database = "ok", version = StandInHost.GrafanaVersion });
                 return;
+            case "/login" when m == "POST":
+                await Login(ctx);
+                return;
+            case "/logout":
+                ctx.Response.Headers.Append("Set-Cookie", "grafana_session=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax");
+                ctx.Response.Headers.Location = "/login";
+                ctx.Response.StatusCode = 302;
+                return;
             case "/" or "/login":
                 await Http.Text(ctx, 200, Page(path == "/login"), "text/html; charset=UTF-8");
                 return;
@@ -80,7 +95,16 @@ public sealed class GrafanaService : IStandInService
         var a = seg.Length > 1 ? seg[1] : "";
         switch (a)
         {
+            case "frontend" when seg.Length == 3 && seg[2] == "settings" && IsGet(m):
+                await Http.Json(ctx, new { anonymousEnabled = AnonymousEnabled, disableLoginForm = false, oauth = new { }, authProxyEnabled = false, ldapEnabled = false,
+                    appSubUrl = "", buildInfo = new { version = StandInHost.GrafanaVersion, commit = "standin", edition = "Open Source", env = "production" } });
+                return;
+            case "user" when seg.Length == 3 && seg[2] == "orgs" && IsGet(m):
+                NoAnonymous(who);
+                await Http.Json(ctx, new[] { new { orgId = 1, name = "Main Org.", role = who.Role.ToString() } });
+                return;
             case "user" when seg.Length == 2:
+                NoAnonymous(who);
                 await Http.Json(ctx, new { id = who.Id, uid = "u" + who.Id, email = who.ServiceAccount ? "" : "admin@localhost", name = who.Name, login = who.Login, theme = "", orgId = 1, isGrafanaAdmin = who.ServerAdmin, isDisabled = false, isExternal = false, authLabels = Array.Empty<string>() });
                 return;
             case "org" when seg.Length == 2:
@@ -176,11 +200,33 @@ public sealed class GrafanaService : IStandInService
             try { decoded = Encoding.UTF8.GetString(Convert.FromBase64String(auth[6..].Trim())); }
             catch (FormatException) { throw Unauthorized("Invalid Basic Auth Header", "auth.unauthorized"); }
             var i = decoded.IndexOf(':');
-            if (i > 0 && decoded[..i] == "admin" && decoded[(i + 1)..] == _s.Secrets.GrafanaAdminPassword) return _admin;
+            if (i > 0 && decoded[..i] == "admin" && decoded[(i + 1)..] == AdminPassword) return _admin;
             if (i > 0 && decoded[..i] == "api_key" && decoded[(i + 1)..] == _s.Secrets.GrafanaToken) return _sa;
             throw Unauthorized("Invalid username or password", "password-auth.failed");
         }
+        if (auth.Length == 0 && AnonymousEnabled) return _anonymous;
         throw Unauthorized("Unauthorized", "auth.unauthorized");
+    }
+
+    // reqSignedInNoAnonymous (/api/user/...): an anonymous caller is refused even when anonymous access is on.
+    private static void NoAnonymous(Identity who)
+    {
+        if (who.Anonymous) throw Unauthorized("Unauthorized", "auth.unauthorized");
+    }
+
+    // POST /login {"user","password"} (the login form's API): 200 {"message":"Logged in"} with a session cookie, or 401.
+    private async Task Login(HttpContext ctx)
+    {
+        var body = await Http.BodyJson(ctx);
+        var user = body?["user"]?.ToString() ?? "";
+        var password = body?["password"]?.ToString() ?? "";
+        if (user == "admin" && password == AdminPassword)
+        {
+            ctx.Response.Headers.Append("Set-Cookie", $"grafana_session={Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant()}; Path=/; HttpOnly; Secure; SameSite=Lax");
+            await Http.Json(ctx, new { message = "Logged in", redirectUrl = "/" });
+            return;
+        }
+        await Http.Json(ctx, 401, new { message = "Invalid username or password", messageId = "password-auth.failed", statusCode = 401, traceID = "" });
     }
 
     private static GrafanaJsonError Unauthorized(string msg, string id) => new(401, new { extra = (object?)null, message = msg, messageId = id, statusCode = 401, traceID = "" });
@@ -245,7 +291,8 @@ public sealed class GrafanaService : IStandInService
         Set("server", "protocol", "https"); Set("server", "http_addr", _s.Ports.Host); Set("server", "http_port", _s.Options.Port.ToString());
         Set("server", "domain", "localhost"); Set("server", "cert_file", Path.Combine(tls, "grafana.pem")); Set("server", "cert_key", Path.Combine(tls, "grafana.key"));
         Set("server", "root_url", $"https://localhost:{_s.Options.Port}/");
-        Set("auth.anonymous", "enabled", "false"); Set("auth.basic", "enabled", "true");
+        Set("auth.anonymous", "enabled", AnonymousEnabled ? "true" : "false"); Set("auth.basic", "enabled", "true");
+        Set("auth", "disable_login_form", "false");
         Set("security", "admin_user", "admin"); Set("security", "admin_password", "************"); Set("security", "secret_key", "************");
         Set("security", "cookie_secure", "true"); Set("security", "disable_initial_admin_creation", "false");
         Set("database", "type", "sqlite3"); Set("database", "path", "grafana.db"); Set("database", "host", "127.0.0.1:3306"); Set("database", "password", "************");

@@ -26,5 +26,9 @@ public sealed class ServiceDiscoverySteps(ScenarioServices services, Checks chec
     public async Task ThenDnsMatchesCatalog() =>
         checks.Assert(DiscoveryRules.DnsMatchesCatalog(await services.Dns.ResolveServicesAsync(Expected), await services.ConsulProbe.CatalogAsync(Expected)));
 
+    [Then("every expected service has A and SRV records at every resolver of the target, agreeing with the Consul catalog")]
+    public async Task ThenDnsRecordsEverywhere() => checks.Assert(DiscoveryRules.RecordsForAllServices(
+        await DnsProbe.ResolveEverywhereAsync(services.Target, services.Evidence, Expected), await services.ConsulProbe.CatalogAsync(Expected)));
+
     private IReadOnlyList<string> Expected => services.Target.RequireListed(services.Target.Expect.Services, "expect.services");
 }

@@ -95,6 +95,9 @@ public sealed class ScenarioServices(EvidenceLog evidence) : IDisposable
     /// <summary>Grafana facts.</summary>
     public GrafanaProbe GrafanaProbe => new(Grafana, evidence);
 
+    /// <summary>Grafana access control: anonymous calls, the default login, roles, auth settings.</summary>
+    public GrafanaAccessProbe GrafanaAccess => new(Grafana, evidence);
+
     /// <summary>Runbook links.</summary>
     public RunbookProbe Runbooks => new(Target, evidence);
 

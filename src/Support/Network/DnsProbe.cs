@@ -37,18 +37,19 @@ public sealed class DnsProbe
     private readonly EvidenceLog _evidence;
     private readonly TransportRecorder _recorder;
 
-    /// <summary>Creates the probe (not verified when the target declares no DNS).</summary>
-    public DnsProbe(TargetEnvironment target, EvidenceLog evidence)
+    /// <summary>Creates the probe for services.dns.server, or <paramref name="server"/> (not verified when the target declares no DNS).</summary>
+    public DnsProbe(TargetEnvironment target, EvidenceLog evidence, string? server = null)
     {
         var dns = target.Dns;
-        if (!HostPort.TryParse(dns.Address, out var hp))
-            throw new EnvironmentProblemException($"services.dns.server '{dns.Address}' is not host:port");
+        server ??= dns.Address;
+        if (!HostPort.TryParse(server, out var hp))
+            throw new EnvironmentProblemException($"services.dns: '{server}' is not host:port");
         var ip = IPAddress.TryParse(hp.Host, out var parsed) ? parsed
             : Dns.GetHostAddresses(hp.Host).FirstOrDefault() ?? throw new EnvironmentProblemException($"DNS server host {hp.Host} does not resolve");
-        Server = dns.Address;
+        Server = server;
         Domain = dns.Domain.Trim('.');
         _evidence = evidence;
-        _recorder = new TransportRecorder("DNS", evidence, TimeSpan.FromSeconds(8), circuit: $"DNS {dns.Address}");
+        _recorder = new TransportRecorder("DNS", evidence, TimeSpan.FromSeconds(8), circuit: $"DNS {server}");
         _lookup = new LookupClient(new LookupClientOptions(new IPEndPoint(ip, hp.Port))
         {
             UseCache = false, Timeout = TimeSpan.FromSeconds(3), Retries = 1, ThrowDnsErrors = false, UseTcpFallback = true,
@@ -74,13 +75,14 @@ public sealed class DnsProbe
         return answer;
     }
 
-    /// <summary>The answers for several services, in order.</summary>
-    public async Task<IReadOnlyList<DnsServiceAnswer>> ResolveServicesAsync(IEnumerable<string> services, CancellationToken ct = default)
-    {
-        var answers = new List<DnsServiceAnswer>();
-        foreach (var s in services) answers.Add(await ResolveServiceAsync(s, ct));
-        return answers;
-    }
+    /// <summary>The answers for several services, in order (asked in parallel).</summary>
+    public async Task<IReadOnlyList<DnsServiceAnswer>> ResolveServicesAsync(IEnumerable<string> services, CancellationToken ct = default) =>
+        await Task.WhenAll(services.Select(s => ResolveServiceAsync(s, ct)));
+
+    /// <summary>The answers of every resolver of services.dns (resolvers, or the server) for several services.</summary>
+    public static async Task<IReadOnlyList<DnsServiceAnswer>> ResolveEverywhereAsync(TargetEnvironment target, EvidenceLog evidence,
+        IReadOnlyList<string> services, CancellationToken ct = default) =>
+        (await Task.WhenAll(target.Dns.AllResolvers.Select(r => new DnsProbe(target, evidence, r).ResolveServicesAsync(services, ct)))).SelectMany(a => a).ToList();
 
     private async Task<IDnsQueryResponse> QueryAsync(string name, QueryType type, CancellationToken ct)
     {

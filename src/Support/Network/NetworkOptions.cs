@@ -17,6 +17,13 @@ public sealed record DnsOptions : ServiceOptions
     [Option("server", "host:port of Consul DNS (or any resolver that serves its domain)", Required = true, IsHostPort = true)]
     public override string Address { get; init; } = "";
 
+    /// <summary>Every resolver the platform's clients use (INFRA-NC-2 asks each); default: the server above.</summary>
+    [Option("resolvers", "every DNS resolver (host:port) the platform's clients use: each must answer for every expected service (default: server)", IsHostPort = true)]
+    public IReadOnlyList<string> Resolvers { get; init; } = [];
+
+    /// <summary>The resolvers INFRA-NC-2 asks: resolvers, or the server.</summary>
+    public IReadOnlyList<string> AllResolvers => Resolvers.Count > 0 ? Resolvers : [Address];
+
     /// <summary>The Consul domain.</summary>
     [Option("domain", "the Consul DNS domain")]
     public string Domain { get; init; } = "consul";

@@ -143,4 +143,33 @@ public sealed class DiscoveryRulesTests
 
         v.Shortfalls.Should().Equal("web: not registered in the Consul catalog");
     }
+
+    // ---------------------------------------------------------------- RecordsForAllServices (INFRA-NC-2)
+
+    [Test]
+    public void Records_at_every_resolver_matching_the_catalog_hold()
+    {
+        var catalog = Catalog(new CatalogInstance("web", "n1", "10.0.0.5", 8080));
+        var v = DiscoveryRules.RecordsForAllServices([Resolving("web", "10.0.0.5", 8080), Resolving("web", "10.0.0.5", 8080) with { Server = "10.0.0.53:53" }], catalog);
+        v.Holds.Should().BeTrue(v.Sentence);
+    }
+
+    [Test]
+    public void An_nxdomain_is_named_with_its_resolver()
+    {
+        var catalog = Catalog(new CatalogInstance("web", "n1", "10.0.0.5", 8080));
+        var v = DiscoveryRules.RecordsForAllServices([Answer("web", [], [], "NotExistentDomain", "NotExistentDomain")], catalog);
+        v.Shortfalls.Should().Equal($"web.service.consul at {Server}: NXDOMAIN (SRV NXDOMAIN, A NXDOMAIN)");
+    }
+
+    [Test]
+    public void A_wrong_address_or_port_and_a_missing_srv_are_named()
+    {
+        var catalog = Catalog(new CatalogInstance("web", "n1", "10.0.0.5", 8080), new CatalogInstance("db", "n1", "10.0.0.6", 5432));
+        var v = DiscoveryRules.RecordsForAllServices([Resolving("web", "10.0.0.9", 9090), Answer("db", [], ["10.0.0.6"])], catalog);
+        v.Shortfalls.Should().Equal(
+            $"web.service.consul at {Server}: SRV port 9090 is not a catalog port [8080]",
+            $"web.service.consul at {Server}: A 10.0.0.9 is not a catalog address [10.0.0.5]",
+            $"db.service.consul at {Server}: no SRV record (SRV NoError)");
+    }
 }
