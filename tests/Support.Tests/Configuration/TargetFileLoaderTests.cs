@@ -181,6 +181,18 @@ public sealed class TargetFileLoaderTests
     }
 
     [Test]
+    public void An_ssh_policy_outside_its_values_and_a_node_without_a_port_are_named_with_their_lines()
+    {
+        var path = _dir.File("ssh.yaml", "name: n\nenvironment: e\nservices:\n  ssh:\n    host: bastion\n    permit_root_login: maybe\n    private_nodes: [ \"10.0.1.2\" ]\n");
+
+        var e = FluentActions.Invoking(() => TargetFileLoader.Load(path, NoEnv)).Should().Throw<TargetConfigurationException>().Which;
+
+        e.Problems.Should().HaveCount(2);
+        e.Problems.Should().Contain(p => p.Contains("ssh.yaml:6") && p.Contains("'maybe' is not one of no, prohibit-password, forced-commands-only, yes"));
+        e.Problems.Should().Contain(p => p.Contains("ssh.yaml:7") && p.Contains("'10.0.1.2' is not host:port"));
+    }
+
+    [Test]
     public void A_file_that_is_not_a_mapping_is_one_problem()
     {
         var path = _dir.File("list.yaml", "- a\n- b\n");
