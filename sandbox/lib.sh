@@ -150,12 +150,26 @@ stop_pidfiles() {
   rm -f "$@"
 }
 
-# Starts a command detached (own session, no inherited stdio), records its PID.
+# Starts a command detached (own session, no inherited stdio), records its PID. Every descriptor above stderr is closed
+# first: a service must not keep a caller's lock open (our $STATE/.lock on fd 9, or a session lock the caller took with
+# `flock FILE -c ...`, which would otherwise stay held by the services until they stop).
 start_bg() {
   local name="$1"; shift
   printf '=== %s start %s\n' "$(date -Is)" "$name" >>"$LOGS/$name.log"
-  setsid "$@" </dev/null >>"$LOGS/$name.log" 2>&1 9>&- &
+  (
+    close_inherited_fds
+    exec setsid "$@" </dev/null >>"$LOGS/$name.log" 2>&1
+  ) &
   echo $! >"$PIDS/$name.pid"
+}
+# Closes every open descriptor of this (sub)shell above 2.
+close_inherited_fds() {
+  local fd
+  for fd in /proc/"$BASHPID"/fd/*; do
+    fd="${fd##*/}"
+    [[ "$fd" =~ ^[0-9]+$ ]] && ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null
+  done
+  return 0
 }
 
 start_svc() {

@@ -24,6 +24,25 @@ public class ScriptTests
     }
 
     [Test]
+    public void A_config_fault_edits_the_configuration_and_off_restores_it()
+    {
+        var conf = Sandbox.StatePath("conf", "dnsmasq.conf");
+        var healthy = File.ReadAllText(conf);
+        healthy.Should().Contain("host-record=grafana.service.consul,");
+        try
+        {
+            Sandbox.Script("fault", "on", "dns.record-missing").ExitCode.Should().Be(0);
+            File.ReadAllText(conf).Should().NotMatchRegex("(?m)^host-record=grafana[.]").And.Contain("#FAULT dns.record-missing# host-record=grafana.service.consul,");
+            Sandbox.Script("fault", "list").Stdout.Should().MatchRegex(@"(?m)^dns\.record-missing\s+on");
+        }
+        finally
+        {
+            Sandbox.Script("fault", "off", "dns.record-missing").ExitCode.Should().Be(0);
+        }
+        File.ReadAllText(conf).Should().Be(healthy);
+    }
+
+    [Test]
     public void Stand_in_faults_are_marker_files()
     {
         const string name = "grafana.sandbox-selftest";
