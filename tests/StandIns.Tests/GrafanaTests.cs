@@ -182,4 +182,49 @@ public class GrafanaTests
         finally { _g.Fault("grafana.panel-no-data", false); }
         (await Call("/api/ds/query", "sa", req)).body!["results"]!["A"]!["frames"]!.AsArray().Should().NotBeEmpty();
     }
+
+    [Test, NonParallelizable]
+    public async Task Anonymous_callers_are_refused_unless_the_fault_turns_anonymous_access_on()
+    {
+        (await Call("/api/frontend/settings", "anonymous")).status.Should().Be(HttpStatusCode.Unauthorized);
+        (await Call("/api/search", "anonymous")).status.Should().Be(HttpStatusCode.Unauthorized);
+        (await Call("/api/frontend/settings", "sa")).body!["anonymousEnabled"]!.GetValue<bool>().Should().BeFalse();
+        _g.Fault("grafana.anonymous", true);
+        try
+        {
+            var (status, body) = await Call("/api/frontend/settings", "anonymous");
+            status.Should().Be(HttpStatusCode.OK);
+            body!["anonymousEnabled"]!.GetValue<bool>().Should().BeTrue();
+            (await Call("/api/search", "anonymous")).status.Should().Be(HttpStatusCode.OK);
+            (await Call("/api/org/users", "anonymous")).status.Should().Be(HttpStatusCode.Forbidden, "the anonymous role is Viewer");
+            (await Call("/api/user", "anonymous")).status.Should().Be(HttpStatusCode.Unauthorized, "/api/user is reqSignedInNoAnonymous");
+            (await Call("/api/admin/settings", "admin")).body!["auth.anonymous"]!["enabled"]!.GetValue<string>().Should().Be("true");
+        }
+        finally { _g.Fault("grafana.anonymous", false); }
+    }
+
+    [Test, NonParallelizable]
+    public async Task The_default_admin_login_is_refused_unless_the_fault_keeps_the_default_password()
+    {
+        const string login = "{\"user\":\"admin\",\"password\":\"admin\"}";
+        using (var r = await _g.Send(HttpMethod.Post, "/login", body: login)) r.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        _g.Fault("grafana.default-admin", true);
+        try
+        {
+            using var r = await _g.Send(HttpMethod.Post, "/login", body: login);
+            r.StatusCode.Should().Be(HttpStatusCode.OK);
+            r.Headers.GetValues("Set-Cookie").Should().ContainSingle().Which.Should().StartWith("grafana_session=");
+            (await _g.Send(HttpMethod.Get, "/api/user", basicAuth: "admin:admin")).StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+        finally { _g.Fault("grafana.default-admin", false); }
+    }
+
+    [Test]
+    public async Task The_suites_service_account_reads_its_own_org_role()
+    {
+        var (status, body) = await Call("/api/user/orgs", "sa");
+        status.Should().Be(HttpStatusCode.OK);
+        body!.AsArray().Should().ContainSingle().Which!["role"]!.GetValue<string>().Should().Be("Admin");
+        (await Call("/api/user", "sa")).body!["isGrafanaAdmin"]!.GetValue<bool>().Should().BeFalse();
+    }
 }
