@@ -146,7 +146,7 @@ public sealed partial class SshProbe(SshOptions options, EvidenceLog evidence)
     {
         var (host, port) = Parse(node);
         var (toHost, toPort) = Parse(connectTo);
-        var info = new ConnectionInfo(toHost, toPort, User, new NoneAuthenticationMethod(User)) { Timeout = Timeout };
+        var info = Fast(new ConnectionInfo(toHost, toPort, User, new NoneAuthenticationMethod(User)) { Timeout = Timeout });
         using var client = new SshClient(info);
         var (hostKey, pinned) = ("", false);
         client.HostKeyReceived += (_, e) =>
@@ -205,7 +205,7 @@ public sealed partial class SshProbe(SshOptions options, EvidenceLog evidence)
         var (host, port) = Parse(node);
         var (toHost, toPort) = Parse(connectTo);
         using var pk = new PrivateKeyFile(new MemoryStream(Encoding.UTF8.GetBytes(key)));
-        var info = new ConnectionInfo(toHost, toPort, User, new PrivateKeyAuthenticationMethod(User, pk)) { Timeout = Timeout };
+        var info = Fast(new ConnectionInfo(toHost, toPort, User, new PrivateKeyAuthenticationMethod(User, pk)) { Timeout = Timeout });
         var client = new SshClient(info);
         string? rejected = null;
         client.HostKeyReceived += (_, e) =>
@@ -241,6 +241,17 @@ public sealed partial class SshProbe(SshOptions options, EvidenceLog evidence)
             throw new EnvironmentProblemException($"{e.Message} (the bastion {bastion} accepted the login; the forwarded channel to {node} failed: does the bastion allow TCP forwarding and reach the node?)", e);
         }
         finally { forward.Stop(); }
+    }
+
+    /// <summary>
+    /// Key exchange by curve25519 (or ECDH) only: the hybrid post-quantum exchanges SSH.NET prefers (sntrup761, ML-KEM) cost the
+    /// suite seconds of managed-code warm-up per run and add nothing to what is checked here (the login policy, not the algorithms).
+    /// </summary>
+    private static ConnectionInfo Fast(ConnectionInfo info)
+    {
+        foreach (var kex in info.KeyExchangeAlgorithms.Keys.Where(k => !k.StartsWith("curve25519", StringComparison.Ordinal) && !k.StartsWith("ecdh-sha2-", StringComparison.Ordinal)).ToList())
+            info.KeyExchangeAlgorithms.Remove(kex);
+        return info;
     }
 
     private static (string Host, int Port) Parse(string node) =>
