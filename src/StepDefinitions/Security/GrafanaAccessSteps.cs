@@ -23,7 +23,9 @@ public sealed class GrafanaAccessSteps(ScenarioServices services, Checks checks)
         GrafanaAccessRules.ParseAllowedRoles(services.Target.RequireListed(services.Target.Grafana.AllowedRoles, "services.grafana.allowed_roles", "the roles accounts may hold are not named"))));
 
     [Then("Grafana admins log in only through the MFA-enforcing identity provider the target names")]
-    public async Task ThenMfaProvider() => checks.Assert(GrafanaAccessRules.AdminLoginsThroughMfaProvider(
-        await services.GrafanaAccess.AdminSettingsAsync("whether admin logins must go through the identity provider cannot be read; attest SEC-AC-5 instead"),
-        services.Target.RequireSetting(services.Target.Grafana.MfaProvider, "services.grafana.mfa_provider", "no identity provider is named as the one that enforces MFA for admins; attest SEC-AC-5 instead")));
+    public async Task ThenMfaProvider()
+    {
+        var provider = services.Target.RequireSetting(services.Target.Grafana.MfaProvider, "services.grafana.mfa_provider", "no identity provider is named as the one that enforces MFA for admins; attest SEC-AC-5 instead");
+        checks.Assert(GrafanaAccessRules.AdminLoginsThroughMfaProvider(await services.GrafanaAccess.AdminSettingsAsync("whether admin logins must go through the identity provider cannot be read; attest SEC-AC-5 instead"), provider));
+    }
 }
