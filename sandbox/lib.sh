@@ -172,9 +172,13 @@ start_svc() {
       --web.external-url="http://$H:$ALERTMANAGER_PORT/" --cluster.listen-address= ;;
     blackbox) start_bg "$s" prometheus-blackbox-exporter --config.file="$CONF/blackbox.yml" \
       --web.listen-address="$H:$BLACKBOX_PORT" ;;
-    prometheus) start_bg "$s" prometheus --config.file="$CONF/prometheus.yml" \
+    # fault prometheus.ui-path (sandbox/fault): Prometheus is told it is published under /prometheus/ (as behind a reverse
+    # proxy path) while it still answers at /: its UI's links and assets point under /prometheus/, which nothing serves.
+    prometheus) local ext="https://$H:$PROMETHEUS_PORT/"
+      [[ -e "$FAULTS/prometheus.ui-path" ]] && ext="https://$H:$PROMETHEUS_PORT/prometheus/"
+      start_bg "$s" prometheus --config.file="$CONF/prometheus.yml" \
       --web.config.file="$CONF/web-config.yml" --web.listen-address="$H:$PROMETHEUS_PORT" \
-      --web.external-url="https://$H:$PROMETHEUS_PORT/" --storage.tsdb.path="$DATA/prometheus" \
+      --web.external-url="$ext" --web.route-prefix=/ --storage.tsdb.path="$DATA/prometheus" \
       --storage.tsdb.retention.time=15d ;;
     haproxy) start_bg "$s" haproxy -db -f "$CONF/haproxy.cfg" ;;
     dnsmasq) start_bg "$s" dnsmasq --keep-in-foreground --conf-file="$CONF/dnsmasq.conf" ;;
