@@ -93,7 +93,7 @@ public sealed class UiBrowser(TargetEnvironment target, EvidenceLog evidence, Cl
             lock (uncaught) errors.AddRange(uncaught.Where(u => !errors.Any(e => e.StartsWith("uncaught: " + u.Split('\n')[0], StringComparison.Ordinal))).Select(u => "uncaught: " + u.Split('\n')[0]));
             var known = page.KnownConsoleErrors ?? [];
             var tolerated = errors.Where(e => known.Any(k => e.Contains(k, StringComparison.Ordinal))).ToList();
-            var visit = new UiVisit(page.Ui, page.Credential is null ? UiVisitor.Anonymous : UiVisitor.Suite, page.Route, origin,
+            var visit = new UiVisit(page.Ui, page.Credential is null ? UiVisitor.Anonymous : UiVisitor.Suite, "/" + page.Route.TrimStart('/'), origin,
                 SecretRegistry.Redact(authDemanded ? url : tab.Url), authDemanded ? 401 : document?.Status, standIn, SecretRegistry.Redact(await tab.TitleAsync()),
                 errors.Except(tolerated).Select(SecretRegistry.Redact).ToList(), seen.Select(r => r with { Url = SecretRegistry.Redact(r.Url) }).ToList(),
                 text, data.OfType<UiData>().ToList(), sw.Elapsed) { ToleratedConsoleErrors = tolerated.Select(SecretRegistry.Redact).ToList() };
