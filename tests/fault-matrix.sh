@@ -60,6 +60,10 @@ faults-a	DEPLOY-ID-4	nomad.node-down	storage not reachable
 faults-a	MON-MS-2	grafana.panel-no-data	NO DATA
 faults-a	POSTVAL-FT-4	grafana.panel-no-data	NO DATA
 faults-a	NEXT-DASH-1	grafana.panel-no-data	NO DATA
+faults-a	POSTVAL-FT-1	consul.check-critical	service prometheus shows 1 critical
+faults-a	POSTVAL-FT-1	consul.acl-disabled	is shown to an anonymous visitor
+faults-a	POSTVAL-FT-2	nomad.node-down	node ml-mgmt-1: down
+faults-a	POSTVAL-FT-2	nomad.acl-disabled	is shown to an anonymous visitor
 faults-a	MON-AC-1	webhook.down	'firing notification delivered' not reached
 faults-a	MON-AC-2	webhook.down	'firing notification delivered' not reached
 faults-a	MON-AC-3	webhook.down	does not resolve
@@ -74,6 +78,8 @@ faults-c	DEPLOY-SD-1	consul.server-down	consul-server-3 (server) is failed
 faults-c	INFRA-HR-1	consul.server-down	fewer than expect.consul_servers
 faults-c	INFRA-HR-4	nomad.flat-network	no node is placed on the management segment
 faults-c	SEC-SM-4	nomad.token-old	not rotated
+faults-c	POSTVAL-FT-3	prometheus.ui-path	/prometheus/classic/graph → 404
+faults-c	POSTVAL-FT-4	grafana.panel-error	shows an error badge
 strict-target	DEPLOY-ID-4	expect.host_volumes + missing volume	fault-matrix-missing-volume
 strict-target	INFRA-SC-1	expect.host_volumes + missing volume	fault-matrix-missing-volume
 strict-target	INFRA-HR-2	expect.node_minimums 4096 cores	4096
@@ -123,7 +129,7 @@ EOF
 declare -A SANDBOX_FAULTS=(
   [faults-a]="consul.acl-disabled nomad.acl-disabled consul.check-critical nomad.node-down grafana.panel-no-data webhook.down"
   [faults-b]="consul.no-leader nomad.server-down grafana.datasource-unhealthy nomad.low-capacity"
-  [faults-c]="nomad.no-leader consul.server-down nomad.flat-network nomad.token-old"
+  [faults-c]="nomad.no-leader consul.server-down nomad.flat-network nomad.token-old prometheus.ui-path grafana.panel-error"
 )
 FAULT_RUNS=(faults-a faults-b faults-c strict-target private-prometheus)
 

@@ -71,6 +71,8 @@ public static class BrowserSession
                 Timeout = 30_000,
             });
             ColdStart ??= sw.Elapsed;
+            Evidence.RunFacts.Set("browser.chromium", $"{_browser.Version} ({ChromiumPath}, headless)");
+            Console.WriteLine($"[browser] chromium {_browser.Version} started in {sw.Elapsed.TotalMilliseconds:F0} ms (driver, NSS trust of {cas.Count} CA file(s), launch)");
             return _browser;
         }
         catch (PlaywrightException e)

@@ -156,6 +156,7 @@ public sealed class UiBrowser(TargetEnvironment target, EvidenceLog evidence, Cl
         foreach (var r in visit.Requests) list.AppendLine(r.ToString());
         evidence.AttachText($"requests: {title}", list.ToString());
         evidence.Note(visit.ToString());
+        Console.WriteLine($"[browser] {title}: {visit.Elapsed.TotalMilliseconds:F0} ms");
     }
 
     private static async Task<UiData?> ReadBodyAsync(IResponse response, string path)
