@@ -45,6 +45,8 @@ public static class BrowserSession
                 ?? throw new NotVerifiedException($"certutil is not installed: the target's CA cannot be given to chromium; install it: {InstallHint}");
             var sw = Stopwatch.StartNew();
             _home = Directory.CreateTempSubdirectory("acceptance-browser-").FullName;
+            var home = _home;   // an interrupted run (SIGINT/SIGTERM ends the process) leaves no NSS database behind either
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { Directory.Delete(home, recursive: true); } catch (Exception) { /* gone */ } };
             var nss = Path.Combine(_home, ".pki", "nssdb");
             Directory.CreateDirectory(nss);
             await CertutilAsync(certutil, ["-d", $"sql:{nss}", "-N", "--empty-password"], ct);
