@@ -134,7 +134,7 @@ if [ ! -x tools/secretlint/node_modules/.bin/secretlint ]; then
 fi
 # Debian's chromium and certutil for the browser checks (@browser, POSTVAL-FT-1..4; src/Support/Browser): sandbox/up installs
 # them; against a real target they are not installed here, and without them those checks are NOT VERIFIED, saying so.
-if [ ! -x "${ACCEPTANCE_CHROMIUM:-/usr/bin/chromium}" ] || ! command -v certutil >/dev/null; then
+if [ -n "$TARGET" ] && { [ ! -x "${ACCEPTANCE_CHROMIUM:-/usr/bin/chromium}" ] || ! command -v certutil >/dev/null; }; then
   say "chromium or certutil is not installed: the browser checks (@browser) will be NOT VERIFIED (apt-get install chromium libnss3-tools fonts-liberation)"
 fi
 
