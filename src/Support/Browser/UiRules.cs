@@ -78,6 +78,13 @@ public static class UiRules
         protectedNames.Where(n => Shows(visit, n) || visit.Data.Any(d => d.Status is >= 200 and < 300 && d.Body.Contains($"\"{n}\"", StringComparison.Ordinal)))
             .Select(n => $"{n} is shown to an anonymous visitor: the UI answers without auth")) with { IsTerminal = true };
 
+    /// <summary>An anonymous visitor of each expected dashboard's page sees none of them (Grafana sends them to its login page).</summary>
+    public static Verdict AnonymousSeesNoDashboard(IReadOnlyList<GrafanaDashboardView> views) => Verdict.From(
+        "the Grafana UI shows an anonymous visitor none of the dashboards of expect.dashboards: the target requires a service-account token (services.grafana.token)",
+        $"{string.Join(", ", views.Select(v => v.Visit.Route))} without a credential show none of [{string.Join(", ", views.Select(v => v.Dashboard.Title))}] (a login page or a refusal)",
+        string.Join("; ", views.Select(v => $"{v.Visit}; visible: {Excerpt(v.Visit.VisibleText)}")),
+        views.Where(v => Shows(v.Visit, v.Dashboard.Title)).Select(v => $"{v.Dashboard.Title} is shown to an anonymous visitor: the UI answers without auth")) with { IsTerminal = true };
+
     private static bool Shows(UiVisit visit, string text) => visit.VisibleText.Contains(text, StringComparison.Ordinal);
 
     private static string Excerpt(string text)

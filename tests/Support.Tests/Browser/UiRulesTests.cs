@@ -121,6 +121,16 @@ public sealed class UiRulesTests
     }
 
     [Test]
+    public void A_dashboard_shown_to_an_anonymous_visitor_is_named()
+    {
+        var dashboard = new Acceptance.Support.Grafana.DashboardRef("ml", "ML Training Overview", "/d/ml/ml");
+        var login = new GrafanaDashboardView(dashboard, Visit("Email or username Password Log in", visitor: UiVisitor.Anonymous), [], [], []);
+        UiRules.AnonymousSeesNoDashboard([login]).Holds.Should().BeTrue();
+        UiRules.AnonymousSeesNoDashboard([login with { Visit = Visit("ML Training Overview 9 panels", visitor: UiVisitor.Anonymous) }])
+            .Shortfalls.Should().ContainSingle().Which.Should().Be("ML Training Overview is shown to an anonymous visitor: the UI answers without auth");
+    }
+
+    [Test]
     public void The_nodes_the_clients_page_was_given_are_read_from_the_documented_node_list()
     {
         var body = SharedFixtures.Text("nomad/nodes-list.json");
