@@ -2,6 +2,15 @@
 # Shared helpers of the sandbox scripts (sourced, not executed).
 # shellcheck shell=bash
 
+# Descriptors inherited from the caller must not reach the long-running services these scripts start: a session run as
+# `flock LOCKFILE -c 'sandbox/up ...'` holds its lock on one, and a service inheriting it keeps that lock held after the
+# session has ended (every later session then waits forever). 0-2 stay; 255 is bash's own handle on the running script.
+for _fd in /proc/$$/fd/*; do
+  _fd="${_fd##*/}"
+  if ((_fd > 2 && _fd != 255)); then eval "exec ${_fd}>&-" 2>/dev/null || true; fi
+done
+unset _fd
+
 SANDBOX_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source-path=SCRIPTDIR source=ports.env
 . "$SANDBOX_DIR/ports.env"
