@@ -51,14 +51,16 @@ public sealed class UiBrowser(TargetEnvironment target, EvidenceLog evidence, Cl
         };
         // An uncaught error is reported with its script and line by the init script below; PageError only when it did not.
         tab.PageError += (_, e) => { lock (uncaught) uncaught.Add(e); };
+        var answered = new HashSet<IRequest>();
         tab.Response += (_, r) =>
         {
-            lock (requests) requests.Add(new UiRequest(r.Request.Method, r.Url, r.Status, null));
+            lock (requests) { requests.Add(new UiRequest(r.Request.Method, r.Url, r.Status, null)); answered.Add(r.Request); }
             var path = new Uri(r.Url).AbsolutePath;
             if (r.Url.StartsWith(origin, StringComparison.Ordinal) && page.DataPaths.Any(p => path.EndsWith(p, StringComparison.Ordinal)))
                 lock (bodies) bodies.Add(ReadBodyAsync(r, path));
         };
-        tab.RequestFailed += (_, r) => { lock (requests) requests.Add(new UiRequest(r.Method, r.Url, null, r.Failure ?? "failed")); };
+        // A request that got an answer and then failed (chromium aborts the body of a script answered 404) is listed once, with its status.
+        tab.RequestFailed += (_, r) => { lock (requests) if (!answered.Contains(r)) requests.Add(new UiRequest(r.Method, r.Url, null, r.Failure ?? "failed")); };
         var sw = Stopwatch.StartNew();
         try
         {
