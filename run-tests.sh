@@ -132,6 +132,11 @@ if [ ! -x tools/secretlint/node_modules/.bin/secretlint ]; then
     say "npm (Node.js) is not installed: the secret scan checks (tools/secretlint) will be NOT VERIFIED"
   fi
 fi
+# Debian's chromium and certutil for the browser checks (@browser, POSTVAL-FT-1..4; src/Support/Browser): sandbox/up installs
+# them; against a real target they are not installed here, and without them those checks are NOT VERIFIED, saying so.
+if [ -n "$TARGET" ] && { [ ! -x "${ACCEPTANCE_CHROMIUM:-/usr/bin/chromium}" ] || ! command -v certutil >/dev/null; }; then
+  say "chromium or certutil is not installed: the browser checks (@browser) will be NOT VERIFIED (apt-get install chromium libnss3-tools fonts-liberation)"
+fi
 
 if [ $BUILD = 1 ]; then
   say "building the suite"

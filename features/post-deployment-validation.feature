@@ -32,6 +32,29 @@ Feature: Post-Deployment Validation
       Then Grafana's Prometheus datasource is healthy
 
   Rule: Functional Testing (monitoring UIs)
+    The @browser scenarios open each UI in Chromium as a user does, on the products' documented routes; on the sandbox,
+    Consul, Nomad and Grafana are stand-ins whose pages say "stand-in UI" (and so do the verdicts and screenshots).
+
+    @checklist:POSTVAL-FT-1 @critical @browser
+    Scenario: The Consul UI lists the expected services with passing checks in a browser
+      Given the target declares Consul
+      Then the Consul UI's services page lists every expected service with passing checks
+
+    @checklist:POSTVAL-FT-1 @critical @browser
+    Scenario: The Consul UI shows an anonymous visitor none of the services
+      Given the target declares Consul
+      Then an anonymous visitor of the Consul UI sees none of the expected services
+
+    @checklist:POSTVAL-FT-2 @critical @browser
+    Scenario: The Nomad UI lists the expected jobs and ready client nodes in a browser
+      Given the target declares Nomad
+      Then the Nomad UI's jobs page lists every expected job
+      And the Nomad UI's clients page lists ready client nodes
+
+    @checklist:POSTVAL-FT-2 @critical @browser
+    Scenario: The Nomad UI shows an anonymous visitor none of the jobs
+      Given the target declares Nomad
+      Then an anonymous visitor of the Nomad UI sees none of the expected jobs
 
     @checklist:POSTVAL-FT-3 @critical
     Scenario: The Prometheus UI is accessible and Prometheus is receiving metrics
@@ -45,3 +68,23 @@ Feature: Post-Deployment Validation
       Then Grafana answers its health check and serves its web UI
       And Grafana has every dashboard the target expects
       And every panel of the expected dashboards returns data
+
+    @checklist:POSTVAL-FT-3 @critical @browser
+    Scenario: The Prometheus UI shows every expected scrape job when a user runs the query up in a browser
+      Given the target declares Prometheus
+      Then the Prometheus UI shows a result row for every expected scrape job when a user runs the query up
+
+    @checklist:POSTVAL-FT-3 @critical @browser
+    Scenario: The Prometheus UI shows an anonymous visitor none of the metrics
+      Given the target declares Prometheus
+      Then an anonymous visitor of the Prometheus UI sees none of the scrape jobs
+
+    @checklist:POSTVAL-FT-4 @critical @browser
+    Scenario: Every expected Grafana dashboard renders its panels without an error badge in a browser
+      Given the target declares Grafana
+      Then every expected dashboard opens in the Grafana UI with every panel rendered and no error badge
+
+    @checklist:POSTVAL-FT-4 @critical @browser
+    Scenario: The Grafana UI shows an anonymous visitor none of the dashboards
+      Given the target declares Grafana
+      Then an anonymous visitor of the Grafana UI sees none of the expected dashboards

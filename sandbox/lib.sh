@@ -2,6 +2,15 @@
 # Shared helpers of the sandbox scripts (sourced, not executed).
 # shellcheck shell=bash
 
+# Descriptors inherited from the caller must not reach the long-running services these scripts start: a session run as
+# `flock LOCKFILE -c 'sandbox/up ...'` holds its lock on one, and a service inheriting it keeps that lock held after the
+# session has ended (every later session then waits forever). 0-2 stay; 255 is bash's own handle on the running script.
+for _fd in /proc/$$/fd/*; do
+  _fd="${_fd##*/}"
+  if ((_fd > 2 && _fd != 255)); then eval "exec ${_fd}>&-" 2>/dev/null || true; fi
+done
+unset _fd
+
 SANDBOX_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source-path=SCRIPTDIR source=ports.env
 . "$SANDBOX_DIR/ports.env"
@@ -189,9 +198,13 @@ start_svc() {
       --web.external-url="http://$H:$ALERTMANAGER_PORT/" --cluster.listen-address= ;;
     blackbox) start_bg "$s" prometheus-blackbox-exporter --config.file="$CONF/blackbox.yml" \
       --web.listen-address="$H:$BLACKBOX_PORT" ;;
-    prometheus) start_bg "$s" prometheus --config.file="$CONF/prometheus.yml" \
+    # fault prometheus.ui-path (sandbox/fault): Prometheus is told it is published under /prometheus/ (as behind a reverse
+    # proxy path) while it still answers at /: its UI's links and assets point under /prometheus/, which nothing serves.
+    prometheus) local ext="https://$H:$PROMETHEUS_PORT/"
+      [[ -e "$FAULTS/prometheus.ui-path" ]] && ext="https://$H:$PROMETHEUS_PORT/prometheus/"
+      start_bg "$s" prometheus --config.file="$CONF/prometheus.yml" \
       --web.config.file="$CONF/web-config.yml" --web.listen-address="$H:$PROMETHEUS_PORT" \
-      --web.external-url="https://$H:$PROMETHEUS_PORT/" --storage.tsdb.path="$DATA/prometheus" \
+      --web.external-url="$ext" --web.route-prefix=/ --storage.tsdb.path="$DATA/prometheus" \
       --storage.tsdb.retention.time=15d ;;
     haproxy) start_bg "$s" haproxy -db -f "$CONF/haproxy.cfg" ;;
     dnsmasq) start_bg "$s" dnsmasq --keep-in-foreground --conf-file="$CONF/dnsmasq.conf" ;;

@@ -65,6 +65,10 @@ faults-a	INFRA-NC-4	bastion.bypass	bastion bypass
 faults-b	INFRA-NC-2	dns.record-missing	NXDOMAIN
 faults-b	SEC-AC-3	grafana.anonymous	anonymous access is ON
 faults-c	SEC-AC-3	grafana.default-admin	admin/admin logs in
+faults-a	POSTVAL-FT-1	consul.check-critical	service prometheus shows 1 critical
+faults-a	POSTVAL-FT-1	consul.acl-disabled	is shown to an anonymous visitor
+faults-a	POSTVAL-FT-2	nomad.node-down	node ml-mgmt-1: down
+faults-a	POSTVAL-FT-2	nomad.acl-disabled	is shown to an anonymous visitor
 faults-a	MON-AC-1	webhook.down	'firing notification delivered' not reached
 faults-a	MON-AC-2	webhook.down	'firing notification delivered' not reached
 faults-a	MON-AC-3	webhook.down	does not resolve
@@ -79,6 +83,8 @@ faults-c	DEPLOY-SD-1	consul.server-down	consul-server-3 (server) is failed
 faults-c	INFRA-HR-1	consul.server-down	fewer than expect.consul_servers
 faults-c	INFRA-HR-4	nomad.flat-network	no node is placed on the management segment
 faults-c	SEC-SM-4	nomad.token-old	not rotated
+faults-c	POSTVAL-FT-3	prometheus.ui-path	/prometheus/classic/graph → 404
+faults-c	POSTVAL-FT-4	grafana.panel-error	shows an error badge
 strict-target	DEPLOY-ID-4	expect.host_volumes + missing volume	fault-matrix-missing-volume
 strict-target	INFRA-SC-1	expect.host_volumes + missing volume	fault-matrix-missing-volume
 strict-target	INFRA-HR-2	expect.node_minimums 4096 cores	4096
@@ -130,7 +136,7 @@ EOF
 declare -A SANDBOX_FAULTS=(
   [faults-a]="consul.acl-disabled nomad.acl-disabled consul.check-critical nomad.node-down grafana.panel-no-data webhook.down sshd.password-auth bastion.bypass"
   [faults-b]="consul.no-leader nomad.server-down grafana.datasource-unhealthy nomad.low-capacity dns.record-missing grafana.anonymous"
-  [faults-c]="nomad.no-leader consul.server-down nomad.flat-network nomad.token-old grafana.default-admin"
+  [faults-c]="nomad.no-leader consul.server-down nomad.flat-network nomad.token-old grafana.default-admin prometheus.ui-path grafana.panel-error"
 )
 FAULT_RUNS=(faults-a faults-b faults-c strict-target private-prometheus)
 

@@ -139,7 +139,7 @@ public sealed class ConsulService : IStandInService
         var m = ctx.Request.Method;
         if (seg.Length < 2 || seg[0] != "v1")
         {
-            if (seg.Length == 0 || seg[0] == "ui") { await Http.Text(ctx, 200, "<!doctype html><title>Consul (sandbox stand-in)</title><p>Consul stand-in", "text/html"); return; }
+            if (seg.Length == 0 || seg[0] == "ui") { await ConsulUi.Serve(ctx, seg, Dc); return; }
             await NotFound(ctx); return;
         }
         var area = seg[1];
@@ -168,6 +168,7 @@ public sealed class ConsulService : IStandInService
             case ("acl", "token") when rest.Length == 2 && rest[1] == "self": await Get(ctx, () => AclTokenSelf(ctx)); return;
             case ("acl", "tokens"): await Get(ctx, () => AclList(ctx, tokens: true)); return;
             case ("acl", "policies"): await Get(ctx, () => AclList(ctx, tokens: false)); return;
+            case ("internal", "ui") when rest.Length == 2 && rest[1] == "services": await Get(ctx, () => UiServices(ctx)); return;
             case ("connect", "ca") when rest.Length == 2 && rest[1] == "roots": await Get(ctx, () => Http.Json(ctx, _caRoots.Value)); return;
         }
         await NotFound(ctx);
@@ -434,6 +435,28 @@ public sealed class ConsulService : IStandInService
         var visible = names.Where(g => p.Can("service", g.Key, false)).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         MarkFiltered(ctx, p, visible.Count < names.Count);
         return Http.Json(ctx, visible.ToDictionary(g => g.Key, g => g.SelectMany(s => s.Tags).Distinct().ToArray()));
+    }
+
+    /// <summary>
+    /// /v1/internal/ui/services: what the Consul UI's services page lists (one row per service name, ACL-filtered like the
+    /// catalog, with its instance count and the summed status of its instances' checks, node checks included as in Consul).
+    /// </summary>
+    private Task UiServices(HttpContext ctx)
+    {
+        var p = Caller(ctx);
+        var all = _services.Where(s => Visible(p, s)).ToList();
+        MarkFiltered(ctx, p, all.Count < _services.Count);
+        return Http.Json(ctx, all.GroupBy(s => s.Name).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        {
+            var statuses = g.SelectMany(s => ChecksOf(s)).Select(c => EffectiveCheck(c).Status).ToList();
+            return new
+            {
+                Name = g.Key, Datacenter = Dc, Tags = g.SelectMany(s => s.Tags).Distinct().ToArray(), Nodes = g.Select(s => s.NodeName).Distinct().ToArray(),
+                InstanceCount = g.Count(), Kind = "", ExternalSources = Array.Empty<string>(),
+                ChecksPassing = statuses.Count(x => x == "passing"), ChecksWarning = statuses.Count(x => x == "warning"),
+                ChecksCritical = statuses.Count(x => x == "critical"),
+            };
+        }));
     }
 
     private static object TaggedAddresses(string a) => new Dictionary<string, string> { ["lan"] = a, ["lan_ipv4"] = a, ["wan"] = a, ["wan_ipv4"] = a };

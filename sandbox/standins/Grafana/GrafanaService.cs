@@ -89,6 +89,14 @@ public sealed class GrafanaService : IStandInService
                 await Metrics(ctx);
                 return;
         }
+        if (seg.Length >= 2 && seg[0] == "d" && IsGet(m))
+        {
+            // A dashboard page: like Grafana, a visitor without a valid credential is sent to the login page.
+            try { Authenticate(ctx); }
+            catch (GrafanaJsonError) { ctx.Response.Redirect("/login?redirect=" + Uri.EscapeDataString(ctx.Request.Path + ctx.Request.QueryString)); return; }
+            await GrafanaUi.Dashboard(ctx, seg[1]);
+            return;
+        }
         if (seg.Length == 0 || seg[0] != "api") { await Http.Json(ctx, 404, new { message = "Not found" }); return; }
 
         var who = Authenticate(ctx);
@@ -409,11 +417,15 @@ public sealed class GrafanaService : IStandInService
         return DateTimeOffset.Parse(s, CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Expression of the panel targeted by grafana.panel-error (same argument form as grafana.panel-no-data).</summary>
+    private string? ErrorExpr() => _s.Fault("grafana.panel-error") ? PanelExpr("grafana.panel-error") : null;
+
     /// <summary>Expression of the panel targeted by grafana.panel-no-data ("dashboard-uid/panel-id"; default: first panel of ml-training-overview).</summary>
-    private string? NoDataExpr()
+    private string? NoDataExpr() => _s.Fault("grafana.panel-no-data") ? PanelExpr("grafana.panel-no-data") : null;
+
+    private string? PanelExpr(string fault)
     {
-        if (!_s.Fault("grafana.panel-no-data")) return null;
-        var arg = _s.FaultArg("grafana.panel-no-data") ?? "ml-training-overview";
+        var arg = _s.FaultArg(fault) ?? "ml-training-overview";
         var parts = arg.Split('/');
         var dash = _dashboards.FirstOrDefault(d => d["uid"]?.ToString() == parts[0]);
         var panels = dash?["panels"]?.AsArray().OfType<JsonObject>().Where(p => p["targets"] is JsonArray { Count: > 0 }).ToList();
@@ -429,6 +441,7 @@ public sealed class GrafanaService : IStandInService
         var from = ParseTime(req["from"]?.ToString(), now);
         var to = ParseTime(req["to"]?.ToString(), now);
         var noData = NoDataExpr();
+        var failing = ErrorExpr();
         var results = new JsonObject();
         var anyError = false;
         foreach (var q in queries.OfType<JsonObject>())
@@ -445,6 +458,12 @@ public sealed class GrafanaService : IStandInService
             if (DsUnhealthy)
             {
                 results[refId] = new JsonObject { ["error"] = "sandbox fault grafana.datasource-unhealthy: the Prometheus datasource is unavailable", ["errorSource"] = "downstream", ["status"] = 500 };
+                anyError = true;
+                continue;
+            }
+            if (failing != null && expr.Trim() == failing.Trim())
+            {
+                results[refId] = new JsonObject { ["error"] = "sandbox fault grafana.panel-error: bad_data: invalid parameter \"query\": 1:1: parse error: unexpected end of input", ["errorSource"] = "downstream", ["status"] = 400 };
                 anyError = true;
                 continue;
             }

@@ -88,7 +88,7 @@ public sealed partial class NomadService : IStandInService
         var seg = Http.Segments(ctx);
         if (seg.Length == 0 || seg[0] != "v1")
         {
-            if (seg.Length == 0 || seg[0] == "ui") { await Http.Text(ctx, 200, "<!doctype html><title>Nomad (sandbox stand-in)</title><p>Nomad stand-in", "text/html"); return; }
+            if (seg.Length == 0 || seg[0] == "ui") { await NomadUi.Serve(ctx, seg); return; }
             await NotFound(ctx); return;
         }
         SetIndexHeaders(ctx);

@@ -92,6 +92,11 @@ public sealed class ConsulClient : IDisposable, IServerClusterClient
     /// <summary>/v1/agent/self with the configured token.</summary>
     public async Task<JsonElement> AgentSelfAsync(CancellationToken ct = default) => (await _http.GetOkAsync(Paths.AgentSelf, ct)).Json();
 
+    /// <summary>The datacenter of the agent the suite talks to (/v1/agent/self → Config.Datacenter): the Consul UI's routes name it.</summary>
+    public async Task<string> DatacenterAsync(CancellationToken ct = default) =>
+        Json.Str(Json.Obj(await AgentSelfAsync(ct), "Config"), "Datacenter") is { Length: > 0 } dc ? dc
+            : throw new EnvironmentProblemException($"{Endpoint} /v1/agent/self names no Config.Datacenter");
+
     /// <summary>Service names in the catalog (as visible to the configured token).</summary>
     public async Task<IReadOnlyList<string>> CatalogServicesAsync(CancellationToken ct = default) =>
         (await _http.GetOkAsync(Paths.CatalogServices, ct)).Json().EnumerateObject().Select(p => p.Name).ToList();

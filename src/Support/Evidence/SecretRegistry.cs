@@ -50,6 +50,10 @@ public static partial class SecretRegistry
     public static string BasicForm(string user, string password) =>
         Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{user}:{password}"));
 
+    /// <summary>True when <paramref name="text"/> holds a registered secret value (e.g. a page's visible text before its screenshot is kept).</summary>
+    public static bool ContainsRegistered(string? text) =>
+        !string.IsNullOrEmpty(text) && Values.Keys.Any(secret => text.Contains(secret, StringComparison.Ordinal));
+
     /// <summary>Number of registered values (for tests).</summary>
     public static int Count => Values.Count;
 

@@ -12,6 +12,10 @@ public sealed record PrometheusOptions : ServiceEndpoint
     /// <summary>Rule unit-test files for `promtool test rules`.</summary>
     [Option("rule_tests", "rule unit-test files run with `promtool test rules` (globs; relative to the target file)", IsPath = true)]
     public IReadOnlyList<string> RuleTests { get; init; } = [];
+
+    /// <summary>Console errors of the Prometheus UI known and accepted (substrings): the browser check names them as tolerated.</summary>
+    [Option("ui_known_console_errors", "console errors of the Prometheus web UI that are known and accepted (substrings; each tolerated error is named in the verdict)")]
+    public IReadOnlyList<string> UiKnownConsoleErrors { get; init; } = [];
 }
 
 /// <summary>Thresholds of the Prometheus checks (flat keys of <c>thresholds:</c>).</summary>
