@@ -45,3 +45,25 @@ Feature: Post-Deployment Validation
       Then Grafana answers its health check and serves its web UI
       And Grafana has every dashboard the target expects
       And every panel of the expected dashboards returns data
+
+  Rule: Performance Validation
+
+    @checklist:POSTVAL-PV-1 @checklist:POSTVAL-PV-4 @checklist:PREVAL-AT-5 @critical
+    Scenario: Every endpoint's load profile meets its response-time, error-rate and throughput thresholds
+      Given the target lists load profiles
+      When each endpoint's load profile is run
+      Then every endpoint meets its load thresholds
+
+    @checklist:POSTVAL-PV-2 @critical
+    Scenario: Every node's CPU, memory, disk and network stay within their ranges under load
+      Given the target lists load profiles
+      And the target declares Prometheus
+      When each endpoint's load profile is run
+      Then every node's CPU, memory, disk and network stay within the target's ranges
+
+    @checklist:POSTVAL-PV-3 @critical
+    Scenario: No service leaks memory, exhausts its file descriptors or fills a disk over a soak
+      Given the target lists load profiles
+      And the target declares Prometheus
+      When the soak load runs for the soak window
+      Then no service's memory grows beyond the threshold, file descriptors stay under their limit and no disk is predicted full

@@ -51,8 +51,16 @@ public sealed class LoadTestDriver(TargetEnvironment target, EvidenceLog evidenc
         }
     }
 
+    /// <summary>Runs every plan; also returns the wall time of the load window (for the utilisation queries).</summary>
+    public async Task<(IReadOnlyList<JudgedLoad> Loads, TimeSpan Window)> RunAllTimedAsync(CancellationToken ct = default)
+    {
+        var start = DateTimeOffset.UtcNow;
+        var loads = await RunAllAsync(ct);
+        return (loads, DateTimeOffset.UtcNow - start);
+    }
+
     /// <summary>A bounded soak on the first endpoint at performance.soak_rate for performance.soak_seconds.</summary>
-    public async Task<(LoadRun Run, DateTimeOffset Start, DateTimeOffset End)> SoakAsync(CancellationToken ct = default)
+    public async Task<(LoadRun Run, TimeSpan Window)> SoakAsync(CancellationToken ct = default)
     {
         var perf = target.Performance;
         var first = Plans()[0];
@@ -66,7 +74,7 @@ public sealed class LoadTestDriver(TargetEnvironment target, EvidenceLog evidenc
             evidence.Note($"soak: {plan} with {engine.Name}");
             var run = await engine.RunAsync(plan, work.FullName, ct);
             Attach(run);
-            return (run, start, DateTimeOffset.UtcNow);
+            return (run, DateTimeOffset.UtcNow - start);
         }
         finally
         {
