@@ -85,11 +85,13 @@ public sealed class K6Engine(string path, EvidenceLog evidence) : ILoadEngine
     /// <inheritdoc />
     public string Name => "k6";
 
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The k6 script for <paramref name="plan"/>.</summary>
     public static string Script(LoadPlan plan, IReadOnlyList<LoadThreshold> thresholds)
     {
         var p = plan.Profile;
-        string Str(string s) => JsonSerializer.Serialize(s);
+        string Str(string s) => JsonSerializer.Serialize(s, Readable);
         var inv = CultureInfo.InvariantCulture;
         var scenario = p.Rate > 0
             ? $"{{ executor: 'constant-arrival-rate', rate: {p.Rate.ToString(inv)}, timeUnit: '1s', duration: '{Math.Ceiling(p.DurationSeconds).ToString(inv)}s', preAllocatedVUs: {p.Vus}, maxVUs: {p.Vus} }}"
