@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Acceptance.Support.Configuration;
 using Acceptance.Support.Evidence;
+using Acceptance.Support.Outcomes;
 
 namespace Acceptance.Support.Load;
 
@@ -57,6 +58,23 @@ public sealed class LoadTestDriver(TargetEnvironment target, EvidenceLog evidenc
         var start = DateTimeOffset.UtcNow;
         var loads = await RunAllAsync(ct);
         return (loads, DateTimeOffset.UtcNow - start);
+    }
+
+    /// <summary>
+    /// The first endpoint's load generated from the cluster: performance.runners allocations of a Nomad batch job, their raw
+    /// samples merged. NOT VERIFIED when performance.runners is 0.
+    /// </summary>
+    public async Task<JudgedLoad> FromNomadRunnersAsync(Nomad.NomadClient nomad, Lifecycle.CleanupStack cleanup, CancellationToken ct = default)
+    {
+        var runners = target.Performance.Runners;
+        if (runners == 0) throw new NotVerifiedException($"The target file {target.SourceFile} sets performance.runners to 0: no load is generated from the cluster.");
+        var plan = Plans()[0];
+        var run = await new NomadLoadRunners(nomad, cleanup, evidence).RunAsync(plan, runners, ct);
+        var judged = new JudgedLoad(run, target.Performance.ThresholdsOf(plan.Endpoint, target.Thresholds.Load));
+        Attach(run);
+        File.Delete(run.RawFile);
+        AttachCharts([judged]);
+        return judged;
     }
 
     /// <summary>A bounded soak on the first endpoint at performance.soak_rate for performance.soak_seconds.</summary>

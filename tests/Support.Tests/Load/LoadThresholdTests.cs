@@ -117,3 +117,20 @@ public sealed class LoadThresholdTests
         new(new LoadRun("wrk", new LoadPlan(endpoint, "https://lb.example/", new LoadProfile()), r, new Dictionary<string, double>(), new Dictionary<string, bool>(), "", TimeSpan.Zero),
             thresholds.Select(LoadThreshold.Parse).ToList());
 }
+
+/// <summary>The Nomad runner job the suite builds for load from the cluster.</summary>
+public sealed class NomadLoadRunnerJobTests
+{
+    [Test]
+    public void The_runner_job_is_a_run_scoped_batch_job_with_count_N_each_runner_taking_its_share()
+    {
+        var plan = new LoadPlan("load_balancer", "https://127.0.0.1:18443/", new LoadProfile { Rate = 100, Vus = 4, DurationSeconds = 3 });
+        var job = NomadLoadRunners.JobSpec("acceptance-load-1234abcd", plan, 2);
+        job["Type"]!.ToString().Should().Be("batch");
+        job["ID"]!.ToString().Should().StartWith(NomadLoadRunners.IdPrefix);
+        var group = job["TaskGroups"]![0]!;
+        group["Count"]!.GetValue<int>().Should().Be(2);
+        var args = group["Tasks"]![0]!["Config"]!["args"]!.AsArray().Select(a => a!.ToString()).ToList();
+        args.Should().ContainInOrder("-c", "2").And.ContainInOrder("-q", "25").And.Contain("csv").And.EndWith("https://127.0.0.1:18443/");
+    }
+}
