@@ -4,7 +4,7 @@ metrics at /metrics (process_resident_memory_bytes, process_open_fds, process_ma
 "backend") and obeys the performance fault markers in --faults (sandbox/fault on NAME [ARG]):
   perf.slow-backend      [ms]        every request but /health and /metrics waits ARG ms (default 400)
   perf.erroring-backend  [share]     that share of those requests answers 503 (default 0.2)
-  perf.memory-leak       [KiB]       every such request keeps ARG KiB until the marker goes (default 256; at most 256 MiB in all)
+  perf.memory-leak       [KiB]       every such request keeps ARG KiB until the marker goes (default 512; at most 256 MiB in all)
   perf.disk-filling      [KiB/s]     (with --fill-dir) a file there grows by ARG KiB/s (default 2048) up to 80 % of the volume
 Markers are read on each request (and every 0.5 s for the disk); removing one restores the healthy behaviour (the
 leaked memory and the filled file are released)."""
@@ -77,8 +77,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             with leak_lock:
                 if grow is None:
                     leak.clear()
-                elif len(leak) * number(grow, 256) < 256 * 1024:
-                    leak.append(b"\x01" * int(number(grow, 256) * 1024))
+                elif len(leak) * number(grow, 512) < 256 * 1024:
+                    leak.append(b"\x01" * int(number(grow, 512) * 1024))
         super().do_GET()
 
 
