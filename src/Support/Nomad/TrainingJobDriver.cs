@@ -126,6 +126,7 @@ public sealed partial class SubmittedJob : IAsyncDisposable
     /// <summary>Registers a job spec the suite built itself (no template), with a run-scoped <paramref name="runId"/> as its ID.</summary>
     public static async Task<SubmittedJob> SubmitSpecAsync(NomadClient nomad, EvidenceLog evidence, JsonObject job, string runId, CancellationToken ct = default)
     {
+        job = (JsonObject)JsonNode.Parse(job.ToJsonString())!;   // as Nomad's parse API would give it (numbers read as any width)
         var submitted = new SubmittedJob(nomad, null, evidence, new RenderedJob("(built by the suite)", job, null), runId);
         await submitted.RegisterAsync(job, ct);
         return submitted;
