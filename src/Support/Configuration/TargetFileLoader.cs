@@ -79,7 +79,7 @@ public static class TargetFileLoader
             Configuration = binder.Bind<ConfigurationSection>(Child("configuration"), "configuration"),
             Performance = binder.Bind<Load.PerformanceSection>(Child("performance"), "performance"),
         };
-        problems.AddRange(target.Performance.Problems(target.Thresholds.Load).Select(p => $"{path}: {p}"));
+        problems.AddRange(target.Performance.Problems().Select(p => $"{path}: {p}"));
         target = EnvironmentOverrides.Apply(target, environment, problems);
 
         foreach (var (key, service) in target.Services)

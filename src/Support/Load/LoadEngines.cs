@@ -168,15 +168,12 @@ public sealed class WrkEngine(string path, EvidenceLog evidence) : ILoadEngine
         var grid = root.GetProperty("percentiles").EnumerateArray().Select(a => (P: a[0].GetDouble(), Us: a[1].GetInt64())).ToList();
         var responses = Math.Max(requests, r.Statuses.Values.Sum());
         long assigned = 0;
-        double prev = 0;
         foreach (var (p, us) in grid)
         {
             var upTo = (long)Math.Round(p / 100.0 * responses);
             r.AddLatency(us, upTo - assigned);
             assigned = Math.Max(assigned, upTo);
-            prev = p;
         }
-        _ = prev;
         var own = new Dictionary<string, double>
         {
             ["requests"] = requests,

@@ -115,7 +115,7 @@ public sealed record PerformanceSection
     };
 
     /// <summary>Problems of the section that the binder cannot see (unknown endpoints, thresholds that do not parse, unbounded runs).</summary>
-    public IEnumerable<string> Problems(LoadThresholds thresholds)
+    public IEnumerable<string> Problems()
     {
         foreach (var e in Endpoints)
             if (!EndpointKeys.Contains(e)) yield return $"field performance.endpoints: '{e}' is not one of {string.Join(", ", EndpointKeys)}";
@@ -128,7 +128,6 @@ public sealed record PerformanceSection
             if (p.Rate > 0 && p.Rate * p.DurationSeconds > p.MaxRequests)
                 yield return $"field performance.{e}: rate {p.Rate} x duration_seconds {p.DurationSeconds} exceeds max_requests {p.MaxRequests}";
         }
-        _ = thresholds;
     }
 
     /// <summary>The thresholds in force for <paramref name="endpoint"/> (the profile's, else the defaults from thresholds.response_time_p95_ms).</summary>

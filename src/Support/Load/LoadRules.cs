@@ -46,27 +46,4 @@ public static class LoadRules
             string.Join("\n", observed),
             shortfalls);
     }
-
-    /// <summary>
-    /// The suite's figures agree with the engine's own: p95 and throughput within <paramref name="tolerancePercent"/> of what
-    /// the engine itself reported (where it reported them).
-    /// </summary>
-    public static Verdict AgreesWithEngine(IReadOnlyList<JudgedLoad> loads, double tolerancePercent = 10)
-    {
-        var shortfalls = new List<string>();
-        var observed = new List<string>();
-        foreach (var l in loads)
-        {
-            var r = l.Run.Result;
-            foreach (var (key, mine) in new[] { ("p95_ms", r.PercentileMs(95)), ("rps", r.Throughput) })
-            {
-                if (!l.Run.EngineOwn.TryGetValue(key, out var theirs)) continue;
-                var diff = theirs == 0 ? (mine == 0 ? 0 : 100) : Math.Abs(mine - theirs) / theirs * 100;
-                observed.Add($"{l.Run.Plan.Endpoint} {key}: suite {mine.ToString("0.##", CultureInfo.InvariantCulture)}, {l.Run.Engine} {theirs.ToString("0.##", CultureInfo.InvariantCulture)} ({diff.ToString("0.#", CultureInfo.InvariantCulture)} %)");
-                if (diff > tolerancePercent) shortfalls.Add($"{l.Run.Plan.Endpoint}: {key} of the suite differs from {l.Run.Engine}'s own by {diff:0.#} %");
-            }
-        }
-        return Verdict.From("the suite's p95 and throughput agree with the engine's own figures",
-            $"within {tolerancePercent.ToString(CultureInfo.InvariantCulture)} % of each other", string.Join("; ", observed), shortfalls);
-    }
 }

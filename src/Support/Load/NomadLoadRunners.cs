@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Acceptance.Support.Evidence;
 using Acceptance.Support.Http;
@@ -71,9 +70,4 @@ public sealed class NomadLoadRunners(NomadClient nomad, CleanupStack cleanup, Ev
         return new LoadRun($"hey x {runners} Nomad runners", plan, merged,
             new Dictionary<string, double> { ["requests"] = merged.Responses, ["runners"] = runners }, new Dictionary<string, bool>(), file, DateTime.UtcNow - started);
     }
-
-    /// <summary>The figures of each runner and of the merge, one line each (evidence).</summary>
-    public static string Describe(IReadOnlyList<LoadResult> parts, LoadResult merged) =>
-        string.Join("\n", parts.Select((p, i) => $"runner {i + 1}: {p.Figures()}").Append($"merged: {merged.Figures()}"))
-            .ToString(CultureInfo.InvariantCulture);
 }
