@@ -48,6 +48,10 @@ Feature: Infrastructure Requirements
       Given the target declares a Docker engine
       Then every stateful compose service mounts a named volume or a writable host path
 
+    @checklist:INFRA-SC-3 @normal @mutating
+    Scenario: Every data volume meets the storage benchmark thresholds
+      Then every data volume meets the storage thresholds in a bounded fio benchmark
+
   Rule: Network Configuration (network monitoring)
 
     @checklist:INFRA-NC-2 @critical

@@ -25,6 +25,7 @@ export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 PIDS="$STATE/pids" LOGS="$STATE/logs" TLS="$STATE/tls" SECRETS="$STATE/secrets"
 # shellcheck disable=SC2034
 FAULTS="$STATE/faults" CONF="$STATE/conf" RUN="$STATE/run" DATA="$STATE/data"
+DATA_VOLUME="$STATE/data-volume"   # the node's data volume of the performance checks (a small tmpfs when root)
 PROM_USER=acceptance
 
 # The real services of the sandbox, in start order (all start in parallel anyway).
@@ -188,7 +189,10 @@ start_svc() {
       --runbooks "$SANDBOX_DIR/runbooks" --journal "$STATE/notifications.jsonl" ;;
     backend1 | backend2)
       local port="$BACKEND_1_PORT"; [[ "$s" == backend2 ]] && port="$BACKEND_2_PORT"
-      start_bg "$s" "$PY" -m http.server "$port" --bind "$H" --directory "$STATE/www/$s" ;;
+      # sandbox/perf_backend.py: a static server with /metrics that obeys the perf.* fault markers
+      local fill=(); [[ "$s" == backend1 ]] && fill=(--fill-dir "$DATA_VOLUME")
+      start_bg "$s" "$PY" "$SANDBOX_DIR/perf_backend.py" --port "$port" --host "$H" --directory "$STATE/www/$s" \
+        --faults "$FAULTS" "${fill[@]}" ;;
     node-exporter) start_bg "$s" prometheus-node-exporter --web.listen-address="$H:$NODE_EXPORTER_PORT" \
       --no-collector.systemd ;;
     pushgateway) if in_container "$s"; then compose_q up -d --no-deps pushgateway; return; fi

@@ -4,6 +4,8 @@
 # fault. A few suite runs (./run-tests.sh --no-build --no-report, each with its own ACCEPTANCE_REPORTS_DIR):
 #   healthy             the sandbox as it is (short deadlines), every automated line
 #   faults-a/b/c        sandbox fault switches touching disjoint lines, several at once
+#   faults-perf         the web backends' performance faults (slow, erroring, leaking memory, filling the data volume)
+#   no-engine           a copy of the target naming a load generator that is not installed (k6)
 #   strict-target       a copy of the sandbox's target file with expectations the sandbox cannot meet
 #   private-prometheus  a throwaway Prometheus (own port and data) whose rules lack the critical alerts and hold an
 #                       always-firing alert without a runbook, scraping only a dead target
@@ -130,6 +132,14 @@ private-prometheus	MON-AC-4	an always-firing alert	FaultMatrixAlwaysFiring
 private-prometheus	MON-MS-1	scrape target down	connection refused
 private-prometheus	POSTVAL-FT-3	Prometheus scrapes nothing of itself	appended no sample
 private-prometheus	DEPLOY-SD-5	pushgateway unreachable	connection refused
+faults-perf	POSTVAL-PV-1	perf.slow-backend	p(95)<300 not met
+faults-perf	POSTVAL-PV-4	perf.slow-backend	p(95)<300 not met
+faults-perf	PREVAL-AT-5	perf.erroring-backend	rate<0.01 not met
+faults-perf	POSTVAL-PV-3	perf.memory-leak	a leak
+faults-perf	POSTVAL-PV-3	perf.disk-filling	predicted full
+strict-target	POSTVAL-PV-2	thresholds.max_memory_percent 1	memory use %
+strict-target	INFRA-SC-3	thresholds.fio_min_read_iops 1e9 (a disk too slow)	thresholds.fio_min_read_iops
+no-engine	POSTVAL-PV-1	performance.engine k6, not installed (engine unreachable)	'k6' (performance.engine) cannot run
 EOF
 # bastion.bypass needs the sandbox's private network (network namespaces: a root sandbox); without it the fault is left
 # out and INFRA-NC-4, not verified on the healthy sandbox, is not counted.
@@ -137,8 +147,9 @@ declare -A SANDBOX_FAULTS=(
   [faults-a]="consul.acl-disabled nomad.acl-disabled consul.check-critical nomad.node-down grafana.panel-no-data webhook.down sshd.password-auth bastion.bypass"
   [faults-b]="consul.no-leader nomad.server-down grafana.datasource-unhealthy nomad.low-capacity dns.record-missing grafana.anonymous"
   [faults-c]="nomad.no-leader consul.server-down nomad.flat-network nomad.token-old grafana.default-admin prometheus.ui-path grafana.panel-error"
+  [faults-perf]="perf.slow-backend perf.erroring-backend perf.memory-leak perf.disk-filling"
 )
-FAULT_RUNS=(faults-a faults-b faults-c strict-target private-prometheus)
+FAULT_RUNS=(faults-a faults-b faults-c faults-perf strict-target private-prometheus no-engine)
 
 # ---------------------------------------------------------------------------------------------- helpers
 # Lines that a scenario in features/ carries.
@@ -282,7 +293,12 @@ if 'scan_files' in c:
 if c.get('required_env'):
     c['required_env'] = list(c['required_env']) + ['job ml-training-nightly: FAULT_MATRIX_MISSING']
     c['production_env'] = list(c.get('production_env') or []) + ['job ml-training-nightly: ML_PLATFORM_ENV =~ ^production$']
+s['thresholds'].update(max_memory_percent=1, fio_min_read_iops=1000000000)
 save("strict-target", s)
+
+k = copy.deepcopy(base)
+k.setdefault('performance', {})['engine'] = 'k6'
+save("no-engine", k)
 
 p = copy.deepcopy(base)
 p['services']['prometheus'] = {'address': f"http://127.0.0.1:{private_port}"}
@@ -306,6 +322,10 @@ for run in "${FAULT_RUNS[@]}"; do
         "$ROOT/sandbox/fault" on "$f" >/dev/null || die "sandbox/fault on $f failed"
       done
       say "run $run: sandbox faults ${SANDBOX_FAULTS[$run]}" ;;
+    no-engine)
+      target="$WORK/no-engine.yaml"
+      command -v k6 >/dev/null && echo "fault-matrix.sh: warning: k6 is installed here, so the no-engine run cannot show a missing engine" >&2
+      say "run $run: the sandbox's target naming a load generator that is not installed" ;;
     strict-target)
       target="$WORK/strict-target.yaml"
       say "run $run: the sandbox with a target file it cannot meet" ;;

@@ -106,6 +106,12 @@ public static class Program
                 using var nomad = new Acceptance.Support.Nomad.NomadClient(target, evidence);
                 return await Acceptance.Support.Nomad.SubmittedJob.RemoveLeftoversAsync(nomad, grace);
             });
+        if (target.Service("nomad") is not null)
+            Sweep("leftover load runners", $"no load-runner job of the suite ({Acceptance.Support.Load.NomadLoadRunners.IdPrefix}*) left in Nomad by earlier runs", async () =>
+            {
+                using var nomad = new Acceptance.Support.Nomad.NomadClient(target, evidence);
+                return await Acceptance.Support.Nomad.SubmittedJob.RemoveLeftoversAsync(nomad, grace, prefix: Acceptance.Support.Load.NomadLoadRunners.IdPrefix);
+            });
         if (target.Service("docker") is Acceptance.Support.Docker.DockerOptions docker && docker.DrillProject is not null)
             Sweep("rollback-drill leftovers", $"no rollback-drill project ({docker.DrillProject}) left behind by earlier runs",
                 () => Acceptance.Support.Docker.ComposeRollbackDrill.RemoveLeftoversAsync(docker, grace, evidence));

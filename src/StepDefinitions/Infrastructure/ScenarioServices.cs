@@ -183,6 +183,15 @@ public sealed class ScenarioServices(EvidenceLog evidence) : IDisposable
         return ages.Count > 0 ? ages : throw new Support.Outcomes.NotVerifiedException("The target gives the suite no Consul or Nomad token: no credential age can be read.");
     }
 
+    /// <summary>The load tests of performance.endpoints (wrk, hey or k6).</summary>
+    public Support.Load.LoadTestDriver LoadTests => new(Target, evidence);
+
+    /// <summary>Node utilisation and service exhaustion read from Prometheus.</summary>
+    public Support.Load.ResourceProbe Resources => new(Prometheus, evidence);
+
+    /// <summary>The storage benchmark (fio) of performance.fio_directories.</summary>
+    public Support.Load.FioRunner Fio => new(Target, evidence);
+
     /// <summary>Registries images may come from: services.docker.allowed_registries, else the declared registry's host.</summary>
     public IReadOnlyList<string> AllowedRegistries => Target.Docker.AllowedRegistries.Count > 0 ? Target.Docker.AllowedRegistries
         : Target.Service("registry") is not null ? [Target.Registry.Host]

@@ -48,6 +48,9 @@ public sealed record TargetEnvironment
     /// <summary>configuration: configuration files, credential scanning and required environment.</summary>
     public ConfigurationSection Configuration { get; init; } = new();
 
+    /// <summary>performance: load profiles, the engine, the soak window and the storage benchmark.</summary>
+    public PerformanceSection Performance { get; init; } = new();
+
     /// <summary>The section of <paramref name="key"/>, or null when the target does not declare it.</summary>
     public ServiceOptions? Service(string key) => Services.GetValueOrDefault(key);
 
@@ -249,6 +252,7 @@ public static class ServiceCatalog
         keys.AddRange(OptionsBinder.Describe(typeof(Thresholds), "thresholds"));
         keys.AddRange(OptionsBinder.Describe(typeof(ScaleOptions), "scale"));
         keys.AddRange(OptionsBinder.Describe(typeof(ConfigurationSection), "configuration"));
+        keys.AddRange(OptionsBinder.Describe(typeof(PerformanceSection), "performance"));
         return keys;
     }
 }

@@ -11,7 +11,7 @@ namespace Acceptance.Support.Configuration;
 /// </summary>
 public static class TargetFileLoader
 {
-    private static readonly string[] TopLevelKeys = ["name", "environment", "tls", "services", "expect", "thresholds", "scale", "configuration"];
+    private static readonly string[] TopLevelKeys = ["name", "environment", "tls", "services", "expect", "thresholds", "scale", "configuration", "performance"];
 
     /// <summary>Service keys a target file may declare.</summary>
     public static IReadOnlyCollection<string> KnownServices => ServiceCatalog.Types.Keys.ToList();
@@ -77,7 +77,9 @@ public static class TargetFileLoader
             Thresholds = binder.Bind<Thresholds>(Child("thresholds"), "thresholds"),
             Scale = binder.Bind<Nomad.ScaleOptions>(Child("scale"), "scale"),
             Configuration = binder.Bind<ConfigurationSection>(Child("configuration"), "configuration"),
+            Performance = binder.Bind<Load.PerformanceSection>(Child("performance"), "performance"),
         };
+        problems.AddRange(target.Performance.Problems().Select(p => $"{path}: {p}"));
         target = EnvironmentOverrides.Apply(target, environment, problems);
 
         foreach (var (key, service) in target.Services)

@@ -123,20 +123,29 @@ public sealed partial class SubmittedJob : IAsyncDisposable
         return job;
     }
 
-    /// <summary>
-    /// The janitor's part: purges the suite's training jobs (ID prefix acceptance-train-) submitted more than <paramref name="grace"/>
-    /// ago by runs that were killed; returns their IDs.
-    /// </summary>
-    public static async Task<IReadOnlyList<string>> RemoveLeftoversAsync(NomadClient nomad, TimeSpan grace, CancellationToken ct = default)
+    /// <summary>Registers a job spec the suite built itself (no template), with a run-scoped <paramref name="runId"/> as its ID.</summary>
+    public static async Task<SubmittedJob> SubmitSpecAsync(NomadClient nomad, EvidenceLog evidence, JsonObject job, string runId, CancellationToken ct = default)
     {
-        var x = await nomad.GetInNamespaceAsync($"v1/jobs?prefix={IdPrefix}", ct);
+        job = (JsonObject)JsonNode.Parse(job.ToJsonString())!;   // as Nomad's parse API would give it (numbers read as any width)
+        var submitted = new SubmittedJob(nomad, null, evidence, new RenderedJob("(built by the suite)", job, null), runId);
+        await submitted.RegisterAsync(job, ct);
+        return submitted;
+    }
+
+    /// <summary>
+    /// The janitor's part: purges the suite's jobs with ID prefix <paramref name="prefix"/> (default acceptance-train-) submitted
+    /// more than <paramref name="grace"/> ago by runs that were killed; returns their IDs.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> RemoveLeftoversAsync(NomadClient nomad, TimeSpan grace, CancellationToken ct = default, string prefix = IdPrefix)
+    {
+        var x = await nomad.GetInNamespaceAsync($"v1/jobs?prefix={prefix}", ct);
         if (!x.IsSuccess) throw ServiceResponseException.For(x);
         var removed = new List<string>();
         foreach (var j in (JsonNode.Parse(x.Body) as JsonArray ?? []).OfType<JsonObject>())
         {
             var id = j["ID"]?.ToString() ?? "";
             var submitted = j["SubmitTime"]?.GetValue<long>() is long ns and > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(ns / 1_000_000) : DateTimeOffset.MinValue;
-            if (!id.StartsWith(IdPrefix, StringComparison.Ordinal) || DateTimeOffset.UtcNow - submitted <= grace) continue;
+            if (!id.StartsWith(prefix, StringComparison.Ordinal) || DateTimeOffset.UtcNow - submitted <= grace) continue;
             var d = await nomad.SendAsync(HttpMethod.Delete, $"v1/job/{Uri.EscapeDataString(id)}?purge=true", ct: ct);
             if (d.IsSuccess || d.StatusCode == 404) removed.Add($"Nomad job {id} (purged)");
         }

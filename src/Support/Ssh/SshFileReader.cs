@@ -23,23 +23,7 @@ public sealed partial class SshFileReader(SshOptions options, EvidenceLog eviden
     /// <summary>Every file the patterns name, with its text (a pattern matching nothing yields nothing and is noted).</summary>
     public async Task<IReadOnlyList<(string Path, string Text)>> ReadAsync(IReadOnlyList<string> patterns, CancellationToken ct = default)
     {
-        var key = options.PrivateKey?.Resolve() ?? throw new NotVerifiedException("services.ssh.private_key is not set: files on the SSH host cannot be read.");
-        var knownHosts = options.KnownHosts ?? throw new NotVerifiedException("services.ssh.known_hosts is not set: the SSH host's key cannot be checked, so it is not trusted.");
-        var user = options.User ?? Environment.UserName;
-        using var pk = new PrivateKeyFile(new MemoryStream(Encoding.UTF8.GetBytes(key)));
-        var info = new ConnectionInfo(options.Address, options.Port, user, new PrivateKeyAuthenticationMethod(user, pk)) { Timeout = Deadline };
-        using var client = new SshClient(info);
-        string? rejected = null;
-        client.HostKeyReceived += (_, e) =>
-        {
-            e.CanTrust = KnownHostsMatch(knownHosts, options.Address, options.Port, e.HostKeyName, e.HostKey);
-            if (!e.CanTrust) rejected = $"the host key ({e.HostKeyName}) is not listed for [{options.Address}]:{options.Port} in {knownHosts}";
-        };
-        try { await Task.Run(client.Connect, ct).WaitAsync(Deadline + TimeSpan.FromSeconds(5), ct); }
-        catch (Exception e) when (e is SshException or SocketException or TimeoutException or ProxyException)
-        {
-            throw new EnvironmentProblemException($"SSH {Origin}: {rejected ?? e.Message}", e);
-        }
+        using var client = await ConnectAsync(ct);
         var files = new List<(string, string)>();
         foreach (var pattern in patterns)
         {
@@ -53,6 +37,49 @@ public sealed partial class SshFileReader(SshOptions options, EvidenceLog eviden
         }
         evidence.Note($"SSH {Origin}: read {files.Count} file(s): {string.Join(", ", files.Select(f => f.Item1))}");
         return files;
+    }
+
+    /// <summary>Runs <paramref name="command"/> on the host (its output; BROKEN when it exits non-zero or overruns <paramref name="deadline"/>).</summary>
+    public async Task<string> RunAsync(string command, TimeSpan deadline, CancellationToken ct = default)
+    {
+        using var client = await ConnectAsync(ct);
+        using var cmd = client.CreateCommand(command);
+        cmd.CommandTimeout = deadline;
+        string output;
+        try { output = await Task.Run(cmd.Execute, ct); }
+        catch (SshOperationTimeoutException e) { throw new EnvironmentProblemException($"SSH {Origin}: the command did not finish within {deadline.TotalSeconds:0} s", e); }
+        if (cmd.ExitStatus is not (0 or null)) throw new EnvironmentProblemException($"SSH {Origin}: command failed (exit {cmd.ExitStatus}): {cmd.Error.Trim()}");
+        evidence.Note($"SSH {Origin}: ran a command (exit 0, {output.Length} characters of output)");
+        return output;
+    }
+
+    private async Task<SshClient> ConnectAsync(CancellationToken ct)
+    {
+        try { return await Task.Run(() => Connect(Deadline), ct).WaitAsync(Deadline + TimeSpan.FromSeconds(5), ct); }
+        catch (TimeoutException e) { throw new EnvironmentProblemException($"SSH {Origin}: {e.Message}", e); }
+    }
+
+    private SshClient Connect(TimeSpan deadline)
+    {
+        var key = options.PrivateKey?.Resolve() ?? throw new NotVerifiedException("services.ssh.private_key is not set: nothing can be run or read on the SSH host.");
+        var knownHosts = options.KnownHosts ?? throw new NotVerifiedException("services.ssh.known_hosts is not set: the SSH host's key cannot be checked, so it is not trusted.");
+        var user = options.User ?? Environment.UserName;
+        using var pk = new PrivateKeyFile(new MemoryStream(Encoding.UTF8.GetBytes(key)));
+        var info = new ConnectionInfo(options.Address, options.Port, user, new PrivateKeyAuthenticationMethod(user, pk)) { Timeout = deadline };
+        var client = new SshClient(info);
+        string? rejected = null;
+        client.HostKeyReceived += (_, e) =>
+        {
+            e.CanTrust = KnownHostsMatch(knownHosts, options.Address, options.Port, e.HostKeyName, e.HostKey);
+            if (!e.CanTrust) rejected = $"the host key ({e.HostKeyName}) is not listed for [{options.Address}]:{options.Port} in {knownHosts}";
+        };
+        try { client.Connect(); }
+        catch (Exception e) when (e is SshException or SocketException or TimeoutException or ProxyException)
+        {
+            client.Dispose();
+            throw new EnvironmentProblemException($"SSH {Origin}: {rejected ?? e.Message}", e);
+        }
+        return client;
     }
 
     /// <summary>True when <paramref name="knownHosts"/> lists this exact key for [host]:port (or host on port 22).</summary>

@@ -203,6 +203,26 @@ public sealed class TargetFileLoaderTests
     }
 
     [Test]
+    public void Load_profiles_bind_and_bad_thresholds_unknown_endpoints_and_unbounded_runs_are_each_a_problem()
+    {
+        var ok = _dir.File("perf-ok.yaml", "name: t\nenvironment: test\nservices:\n  load_balancer: { address: http://127.0.0.1:1 }\n" +
+            "performance:\n  endpoints: [ load_balancer ]\n  load_balancer: { rate: 50, vus: 2, duration_seconds: 3, thresholds: [ \"p(95)<300\", \"rate<0.01\" ] }\n");
+        var t = TargetFileLoader.Load(ok, NoEnv);
+        t.Performance.LoadBalancer.Rate.Should().Be(50);
+        t.Performance.ThresholdsOf("load_balancer", t.Thresholds.Load).Select(x => x.Source).Should().Equal("p(95)<300", "rate<0.01");
+
+        var bad = _dir.File("perf-bad.yaml", "name: t\nenvironment: test\nservices:\n  load_balancer: { address: http://127.0.0.1:1 }\n" +
+            "performance:\n  endpoints: [ load_balancer, mysql ]\n  engine: jmeter\n" +
+            "  load_balancer: { rate: 1000, duration_seconds: 60, max_requests: 100, thresholds: [ \"p95<300\" ] }\n");
+        var e = FluentActions.Invoking(() => TargetFileLoader.Load(bad, NoEnv)).Should().Throw<TargetConfigurationException>().Which;
+        e.Problems.Should().HaveCount(4);
+        e.Problems.Should().Contain(p => p.Contains("performance.endpoints: 'mysql'"))
+            .And.Contain(p => p.Contains("performance.engine: 'jmeter'"))
+            .And.Contain(p => p.Contains("performance.load_balancer.thresholds: 'p95<300'"))
+            .And.Contain(p => p.Contains("exceeds max_requests 100"));
+    }
+
+    [Test]
     public void A_missing_file_is_reported_by_name()
     {
         var path = _dir.Combine("nope.yaml");
