@@ -103,6 +103,8 @@ strict-target	PREVAL-MV-5	job_variables memory=999999	memory exhausted
 strict-target	POSTVAL-FT-5	job_variables memory=999999	memory exhausted
 strict-target	NEXT-SCALE-1	job_variables memory=999999	memory exhausted
 strict-target	APP-EV-1	required_env + a variable no job sets	FAULT_MATRIX_MISSING is missing
+strict-target	PREVAL-AT-3	change.window_start tomorrow: coverage files stale	STALE: written
+strict-target	PREVAL-AT-4	ci_results.test_results + a JUnit file with a failed test	fault-matrix.junit.xml: 1 failed
 strict-target	APP-EV-2	required_env + a variable no job sets	FAULT_MATRIX_MISSING is missing
 strict-target	SEC-SM-2	required_env + a variable no job sets	FAULT_MATRIX_MISSING is missing
 strict-target	APP-EV-3	production_env: ML_PLATFORM_ENV must be production	does not match ^production$
@@ -269,6 +271,12 @@ if 'scan_files' in c:
 if c.get('required_env'):
     c['required_env'] = list(c['required_env']) + ['job ml-training-nightly: FAULT_MATRIX_MISSING']
     c['production_env'] = list(c.get('production_env') or []) + ['job ml-training-nightly: ML_PLATFORM_ENV =~ ^production$']
+s.setdefault('change', {})['window_start'] = (__import__('datetime').datetime.now(__import__('datetime').timezone.utc) + __import__('datetime').timedelta(days=1)).strftime('%Y-%m-%dT%H:%M:%SZ')
+with open(f"{work}/fault-matrix.junit.xml", "w") as f:
+    f.write('<testsuite name="fault-matrix" tests="2" failures="1"><testcase classname="fm" name="passes"/>'
+            '<testcase classname="fm" name="fails"><failure message="fault matrix">boom</failure></testcase></testsuite>\n')
+ci = s.setdefault('ci_results', {})
+ci['test_results'] = list(ci.get('test_results') or []) + [f"{work}/fault-matrix.junit.xml"]
 save("strict-target", s)
 
 p = copy.deepcopy(base)

@@ -192,13 +192,13 @@ public sealed class CliTests
         var x = today.AddDays(30).ToString("yyyy-MM-dd");
         var att = _dir.File("att.yaml",
             "deployed_by: alice\nattestations:\n" +
-            $"  - {{ id: PREVAL-MV-1, attested_by: bob, approver: carol, date: {d}, expires: {x}, evidence: 'https://t/1' }}\n" +
-            $"  - {{ id: PREVAL-MV-2, attested_by: bob, approver: alice, date: {d}, expires: {x}, evidence: 'https://t/2' }}\n");
+            $"  - {{ id: PREVAL-MV-1, attested_by: bob, approver: carol, date: {d}, expires: {x}, risk: low, ticket: T-1, evidence: 'https://t/1' }}\n" +
+            $"  - {{ id: PREVAL-MV-3, attested_by: bob, approver: alice, date: {d}, expires: {x}, risk: low, ticket: T-1, evidence: 'https://t/2' }}\n");
 
         var run = Report("--attestations", att);
 
         run.ExitCode.Should().Be(0, run.All);
-        run.Stderr.Should().Contain("attestation for PREVAL-MV-2 not accepted").And.Contain("field approver");
+        run.Stderr.Should().Contain("attestation for PREVAL-MV-3 not accepted").And.Contain("field approver");
         Summary().GetProperty("lines").GetProperty("attested").GetInt32().Should().Be(1);
         File.ReadAllText(_dir.Combine("out", "checklist.md")).Should().Contain("**Deployed By**: alice");
     }
