@@ -298,7 +298,7 @@ public static class Program
 
     /// <summary>Per checklist line, the tailored thresholds it was verified against ("2 cores, checklist 16 (...)").</summary>
     private static Dictionary<string, string> TailoringByLine(TargetEnvironment target) =>
-        TargetFileLoader.ChecklistDeviations(target)
+        TargetFileLoader.ChecklistDeviations(target).Where(d => d.IsRelaxed)
             .SelectMany(d => d.Lines.Select(line => (line, text: d.Describe(target.Tailoring.GetValueOrDefault(d.Path)))))
             .GroupBy(x => x.line, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => string.Join("; ", g.Select(x => x.text)), StringComparer.OrdinalIgnoreCase);

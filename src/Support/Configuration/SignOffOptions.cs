@@ -50,6 +50,9 @@ public sealed record Tailoring(string Path, string Reason, string Approver, int 
 /// <param name="Lines">The checklist lines verified against it.</param>
 public sealed record ChecklistDeviation(string Path, double Value, double Checklist, string Unit, IReadOnlyList<string> Lines)
 {
+    /// <summary>The target asks less than the checklist (every checklist number is a minimum): a tailoring that must be declared.</summary>
+    public bool IsRelaxed => Value < Checklist;
+
     /// <summary>"2 cores, checklist 16 (expect.node_minimums.cpu_cores)".</summary>
     public string Describe(Tailoring? tailoring) =>
         $"{Num(Value)} {Unit}, checklist {Num(Checklist)} ({Path}{(tailoring is null ? "" : $": {tailoring.Reason}; approved by {tailoring.Approver}")})";

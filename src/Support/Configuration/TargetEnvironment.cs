@@ -271,7 +271,7 @@ public static class ServiceCatalog
         keys.AddRange(OptionsBinder.Describe(typeof(ChangeOptions), "change"));
         keys.AddRange(OptionsBinder.Describe(typeof(AttestationPolicyOptions), "attestations"));
         keys.AddRange(OptionsBinder.Describe(typeof(ContinuousIntegration.CiResultsOptions), "ci_results"));
-        keys.Add(new("tailoring.<key path>", "{ reason: TEXT, approver: NAME }", "",
+        keys.Add(new("tailoring", "a mapping of KEY.PATH: { reason: TEXT, approver: NAME }", "",
             "declares a threshold that differs from the checklist's own number (e.g. tailoring: { expect.node_minimums.cpu_cores: { reason: ..., approver: ... } }); an undeclared deviation stops the run at start", ""));
         return keys;
     }
