@@ -91,6 +91,11 @@ public class TargetFileTests
         int.Parse(Scalar(root, "expect", "node_minimums", "cpu_cores")).Should().BeLessThanOrEqualTo(Environment.ProcessorCount);
         Scalar(root, "expect", "node_minimums", "memory_gb").Should().Be("4");
         Scalar(root, "expect", "node_minimums", "disk_gb").Should().Be("10");
+        ((YamlMappingNode)At(root, "tailoring")).Children.Keys.Select(k => ((YamlScalarNode)k).Value).Should().BeEquivalentTo(
+            ["expect.recommended_servers", "expect.node_minimums.cpu_cores", "expect.node_minimums.memory_gb", "expect.node_minimums.disk_gb",
+             "thresholds.network_min_mbps"], "the sandbox declares every checklist number it relaxes, with a reason and an approver");
+        Scalar(root, "change", "ticket").Should().Be("CHG-SANDBOX-1");
+        ((YamlSequenceNode)At(root, "ci_results", "test_results")).Children.Should().ContainSingle("the trainer's own CI results, measured by sandbox/up");
         ((YamlSequenceNode)At(root, "expect", "scrape_jobs")).Children.Select(c => ((YamlScalarNode)c).Value)
             .Should().Contain(["prometheus", "pushgateway", "alertmanager", "node", "consul", "nomad"]);
         Scalar(root, "thresholds", "retention_min_days").Should().Be("15");
