@@ -14,13 +14,15 @@ public static class ManualHalves
     {
         // Rollback plan prepared and tested: the rollback drills of this run (Nomad job and docker-compose).
         ["PREVAL-MV-2"] = ["ROLLBACK-1"],
-        // Operational runbooks: every critical alert's runbook resolves (the MON-AC-3 probe).
+        // Operational runbooks: every runbook the target lists exists (its own scenario) and every critical alert's
+        // runbook resolves (the MON-AC-3 probe).
         ["NEXT-DOCS-1"] = ["MON-AC-3"],
     };
 
     private static readonly HashSet<string> Composite = new(StringComparer.OrdinalIgnoreCase)
     {
         "MON-AC-3", "NEXT-DOCS-1", "PREVAL-MV-2", "GOV-CM-1", "GOV-CM-2", "GOV-SC-2",
+        "DOCS-DU-1", "DOCS-DU-2", "DOCS-DU-3", "DOCS-DU-4",
     };
 
     /// <summary>Lines decided after every other line (their automated half is the status of other lines).</summary>

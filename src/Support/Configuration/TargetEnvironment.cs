@@ -57,6 +57,9 @@ public sealed record TargetEnvironment
     /// <summary>ci_results: the application's own CI results (PREVAL-AT-3/4).</summary>
     public ContinuousIntegration.CiResultsOptions CiResults { get; init; } = new();
 
+    /// <summary>documentation: the documents of DOCS-DU-* and NEXT-DOCS-1.</summary>
+    public Documentation.DocumentationOptions Documentation { get; init; } = new();
+
     /// <summary>tailoring: every threshold that deviates from the checklist's number, with its reason and approver, by key path.</summary>
     public IReadOnlyDictionary<string, Tailoring> Tailoring { get; init; } = new Dictionary<string, Tailoring>();
 
@@ -271,6 +274,7 @@ public static class ServiceCatalog
         keys.AddRange(OptionsBinder.Describe(typeof(ChangeOptions), "change"));
         keys.AddRange(OptionsBinder.Describe(typeof(AttestationPolicyOptions), "attestations"));
         keys.AddRange(OptionsBinder.Describe(typeof(ContinuousIntegration.CiResultsOptions), "ci_results"));
+        keys.AddRange(OptionsBinder.Describe(typeof(Documentation.DocumentationOptions), "documentation"));
         keys.Add(new("tailoring", "a mapping of KEY.PATH: { reason: TEXT, approver: NAME }", "",
             "declares a threshold that differs from the checklist's own number (e.g. tailoring: { expect.node_minimums.cpu_cores: { reason: ..., approver: ... } }); an undeclared deviation stops the run at start", ""));
         return keys;

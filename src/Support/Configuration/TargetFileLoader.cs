@@ -12,7 +12,7 @@ namespace Acceptance.Support.Configuration;
 public static class TargetFileLoader
 {
     private static readonly string[] TopLevelKeys = ["name", "environment", "tls", "services", "expect", "thresholds", "scale", "configuration",
-        "change", "attestations", "ci_results", "tailoring"];
+        "change", "attestations", "ci_results", "documentation", "tailoring"];
 
     /// <summary>Service keys a target file may declare.</summary>
     public static IReadOnlyCollection<string> KnownServices => ServiceCatalog.Types.Keys.ToList();
@@ -81,6 +81,7 @@ public static class TargetFileLoader
             Change = binder.Bind<ChangeOptions>(Child("change"), "change"),
             Attestations = binder.Bind<AttestationPolicyOptions>(Child("attestations"), "attestations"),
             CiResults = binder.Bind<ContinuousIntegration.CiResultsOptions>(Child("ci_results"), "ci_results"),
+            Documentation = binder.Bind<Documentation.DocumentationOptions>(Child("documentation"), "documentation"),
             Tailoring = ReadTailoring(binder, Child("tailoring")),
         };
         CheckSignOffSettings(binder, root, target);
