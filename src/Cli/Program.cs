@@ -62,6 +62,8 @@ public static class Program
                               $"{target.Services.Count} service(s): {string.Join(", ", target.Services.Values)}");
             foreach (var (key, service) in target.Services)
                 if (service is ServiceEndpoint { SkipVerify: true }) Console.WriteLine($"warning: services.{key}: TLS verification is disabled");
+            foreach (var d in TargetFileLoader.ChecklistDeviations(target).Where(d => d.IsRelaxed))
+                Console.WriteLine($"tailored: {d.Describe(target.Tailoring.GetValueOrDefault(d.Path))}");
             return 0;
         }
         catch (TargetConfigurationException e)
