@@ -212,7 +212,7 @@ public static class Program
             ["secret_leaks"] = leaks.Select(l => l.ToString()).ToList(),
             ["waived"] = report.Lines.Where(l => l.Status == LineStatus.Waived).Select(l => new Dictionary<string, object?>
             {
-                ["id"] = l.Item.Id, ["critical"] = l.IsCritical, ["waiver"] = l.Waiver?.ToString(), ["real_outcome"] = l.Reason,
+                ["id"] = l.Item.Id, ["critical"] = l.IsCritical, ["waiver"] = l.Waiver?.ToString(), ["real_outcome"] = l.RealOutcome,
             }).ToList(),
             ["tailored"] = report.Lines.Where(l => l.Tailoring is not null).ToDictionary(l => l.Item.Id, l => l.Tailoring),
             ["controls"] = compliance?.Controls.Select(c => new Dictionary<string, object?>

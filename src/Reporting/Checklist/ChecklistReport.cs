@@ -28,6 +28,9 @@ public sealed record LineVerdict(ChecklistItem Item, LineStatus Status, IReadOnl
     /// <summary>A scenario behind the line is tagged critical (or blocker).</summary>
     public bool IsCritical => Scenarios.Any(s => s.IsCritical);
 
+    /// <summary>For a waived line, the real outcome of its scenarios ("failed: ..."); null otherwise.</summary>
+    public string? RealOutcome { get; init; }
+
     /// <summary>"tailored: 2 cores, checklist 16" when the line was verified against a threshold the target tailored.</summary>
     public string? Tailoring { get; init; }
 }
@@ -145,7 +148,8 @@ public sealed partial class ChecklistReport
         var worst = behind.Any(s => s.Status == AllureStatus.Failed) ? AllureStatus.Failed
             : behind.Any(s => s.Status == AllureStatus.Broken) ? AllureStatus.Broken : null;
         if (worst is not null && waiver is not null)
-            return new(item, LineStatus.Waived, behind, attestation, $"{waiver}; real outcome: {worst}: {Summarise(behind, worst)}") { Waiver = waiver };
+            return new(item, LineStatus.Waived, behind, attestation, $"{waiver}; real outcome: {worst}: {Summarise(behind, worst)}")
+                { Waiver = waiver, RealOutcome = $"{worst}: {Summarise(behind, worst)}" };
         if (worst == AllureStatus.Failed)
             return new(item, LineStatus.Failed, behind, attestation, Summarise(behind, AllureStatus.Failed) + expiredWaiver);
         if (worst == AllureStatus.Broken)
