@@ -6,7 +6,7 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
 
-EXIT_OK=0          # every check that ran passed (lines not verified do not count unless --strict)
+EXIT_OK=0          # every check that ran passed or its failure is waived (lines not verified do not count unless --strict)
 EXIT_CHECKS=1      # at least one check failed (deployment defect) or broke (environment problem)
 EXIT_NOSTART=2     # the run could not start: bad target file, bad attestations file, missing tool, sandbox down
 
@@ -47,7 +47,7 @@ NOMAD_CACERT, PROMETHEUS_ADDR, GRAFANA_TOKEN, ... override the target file (docs
 KEEP_SANDBOX=1 keeps what @mutating scenarios created. ACCEPTANCE_REPORTS_DIR moves reports/ elsewhere.
 
 Exit codes:
-  0  no check failed or broke
+  0  no check failed or broke (or every failure is waived by a waiver in force)
   1  at least one check failed (deployment defect) or broke (environment problem)
   2  the run could not start (bad target file or undeclared tailoring, bad attestations, waivers or compliance
      mapping: every problem is listed with file:line before any check runs; missing tool, sandbox not up)
