@@ -6,7 +6,7 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
 
-EXIT_OK=0          # every check that ran passed (lines not verified do not count unless --strict)
+EXIT_OK=0          # every check that ran passed or its failure is waived (lines not verified do not count unless --strict)
 EXIT_CHECKS=1      # at least one check failed (deployment defect) or broke (environment problem)
 EXIT_NOSTART=2     # the run could not start: bad target file, bad attestations file, missing tool, sandbox down
 
@@ -27,7 +27,14 @@ Options:
   --tags EXPR          run only matching scenarios: @tag, not @tag, and, or, parentheses
                        e.g. --tags "@checklist:MON-MS-1 or @critical"
   --read-only          skip scenarios tagged @mutating (nothing is written to the target)
-  --attestations FILE  attestations for manual checklist lines (see docs/attestations.md)
+  --attestations FILE  attestations for manual checklist lines and the signed halves of lines
+                       (docs/attestations.md; example: docs/examples/attestations.yaml)
+  --waivers FILE       waivers of automated checks: a waived line's failure is reported "waived" with its
+                       real outcome, never passed (docs/attestations.md; example: docs/examples/waivers.yaml)
+  --change ID          the change ticket of this deployment (overrides the target's change.ticket);
+                       printed in checklist.md, summary.json and the HTML report (GOV-CM-1)
+  --compliance FILE    checklist lines mapped to standards' controls (default: checklist/compliance-mapping.tsv);
+                       the report lists each control with the status of its lines (GOV-SC-2)
   --strict             checklist lines left not verified also make the run fail (exit 1)
   --no-report          skip the HTML report (checklist.md and JUnit are still written)
   --no-build           use the suite as last built (Release) instead of building it first
@@ -40,9 +47,10 @@ NOMAD_CACERT, PROMETHEUS_ADDR, GRAFANA_TOKEN, ... override the target file (docs
 KEEP_SANDBOX=1 keeps what @mutating scenarios created. ACCEPTANCE_REPORTS_DIR moves reports/ elsewhere.
 
 Exit codes:
-  0  no check failed or broke
+  0  no check failed or broke (or every failure is waived by a waiver in force)
   1  at least one check failed (deployment defect) or broke (environment problem)
-  2  the run could not start (bad target or attestations file, missing tool, sandbox not up)
+  2  the run could not start (bad target file or undeclared tailoring, bad attestations, waivers or compliance
+     mapping: every problem is listed with file:line before any check runs; missing tool, sandbox not up)
   130/143  interrupted (SIGINT/SIGTERM): what the running checks created was removed, they are reported
      broken ("interrupted"), checklist.md and the report are still written
 EOF
@@ -56,6 +64,9 @@ REPORT=1
 BUILD=1
 CLEANUP=0
 ATTESTATIONS=""
+WAIVERS=""
+CHANGE=""
+COMPLIANCE=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --target) TARGET="${2:?--target needs a file}"; shift 2 ;;
@@ -66,6 +77,9 @@ while [ $# -gt 0 ]; do
     --no-build) BUILD=0; shift ;;
     --cleanup) CLEANUP=1; shift ;;
     --attestations) ATTESTATIONS="${2:?--attestations needs a file}"; shift 2 ;;
+    --waivers) WAIVERS="${2:?--waivers needs a file}"; shift 2 ;;
+    --change) CHANGE="${2:?--change needs a ticket id}"; shift 2 ;;
+    --compliance) COMPLIANCE="${2:?--compliance needs a file}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run-tests.sh: unknown option '$1' (see --help)" >&2; exit $EXIT_NOSTART ;;
   esac
@@ -153,6 +167,14 @@ for built in "$ROOT/src/Cli/bin/Release/net10.0/acceptance.dll" "$ROOT/src/StepD
   [ -f "$built" ] || die "--no-build: $built is missing (run once without --no-build)"
 done
 
+# --- sign-off inputs: attestations, waivers, compliance mapping (and, once the target is known, its policy and
+# tailoring), validated before anything starts: every problem with file:line in one message, exit 2 ----------------
+SIGNOFF_ARGS=(--checklist "$ROOT/checklist")
+[ -n "$ATTESTATIONS" ] && SIGNOFF_ARGS+=(--attestations "$ATTESTATIONS")
+[ -n "$WAIVERS" ] && SIGNOFF_ARGS+=(--waivers "$WAIVERS")
+[ -n "$COMPLIANCE" ] && SIGNOFF_ARGS+=(--compliance "$COMPLIANCE")
+if [ -z "$TARGET" ]; then "${CLI[@]}" check-signoff "${SIGNOFF_ARGS[@]}" || exit $EXIT_NOSTART; fi
+
 # --- target --------------------------------------------------------------------------------
 if [ -z "$TARGET" ]; then
   say "no --target given: starting the local sandbox (sandbox/up)"
@@ -161,6 +183,7 @@ if [ -z "$TARGET" ]; then
 fi
 TARGET="$(cd "$(dirname "$TARGET")" 2>/dev/null && pwd)/$(basename "$TARGET")" || die "target file $TARGET: folder does not exist"
 "${CLI[@]}" check-target "$TARGET" || exit $EXIT_NOSTART
+"${CLI[@]}" check-signoff "${SIGNOFF_ARGS[@]}" --target "$TARGET" >/dev/null || exit $EXIT_NOSTART
 
 # --- janitor: leftovers of killed runs (by run-scoped names, past a grace period) -------------
 if [ $CLEANUP = 1 ]; then
@@ -177,7 +200,7 @@ rm -rf "$RESULTS" "$REPORTS/junit" "$REPORTS/trx" "$REPORTS/allure-report"
 mkdir -p "$RESULTS" "$REPORTS/history"
 RUN_ID="$(date -u +%Y%m%dT%H%M%SZ)-$(head -c4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export ACCEPTANCE_TARGET="$TARGET" ACCEPTANCE_RESULTS_DIR="$RESULTS" ACCEPTANCE_RUN_ID="$RUN_ID"
-export ACCEPTANCE_READ_ONLY="$READ_ONLY"
+export ACCEPTANCE_READ_ONLY="$READ_ONLY" ACCEPTANCE_CHANGE="$CHANGE"
 ACCEPTANCE_GIT_SHA="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 export ACCEPTANCE_GIT_SHA
 
@@ -212,6 +235,9 @@ trap '' INT TERM   # the report is written whatever happens now
 # --- evidence ------------------------------------------------------------------------------
 REPORT_ARGS=(report --results "$RESULTS" --checklist "$ROOT/checklist" --out "$REPORTS" --target "$TARGET" --run-id "$RUN_ID")
 [ -n "$ATTESTATIONS" ] && REPORT_ARGS+=(--attestations "$ATTESTATIONS")
+[ -n "$WAIVERS" ] && REPORT_ARGS+=(--waivers "$WAIVERS")
+[ -n "$CHANGE" ] && REPORT_ARGS+=(--change "$CHANGE")
+[ -n "$COMPLIANCE" ] && REPORT_ARGS+=(--compliance "$COMPLIANCE")
 [ $STRICT = 1 ] && REPORT_ARGS+=(--strict)
 [ -n "$INTERRUPTED" ] && REPORT_ARGS+=(--interrupted "$INTERRUPTED")
 "${CLI[@]}" "${REPORT_ARGS[@]}"
@@ -222,7 +248,7 @@ if [ $EXIT = 0 ] && [ $TEST_EXIT != 0 ] && ! ls "$RESULTS"/*-result.json >/dev/n
 if [ $REPORT = 1 ]; then
   say "generating the report"
   (cd tools/allure && ALLURE_OUTPUT="$REPORTS/allure-report" ALLURE_HISTORY="$REPORTS/history/history.jsonl" \
-     ALLURE_REPORT_NAME="Production deployment checklist: $(sed -n 's/.*"target": "\(.*\)",*$/\1/p' "$REPORTS/summary.json" | head -1)" \
+     ALLURE_REPORT_NAME="Production deployment checklist: $(sed -n 's/.*"target": "\(.*\)",*$/\1/p' "$REPORTS/summary.json" | head -1), change $(sed -n 's/.*"change": "\(.*\)",*$/\1/p' "$REPORTS/summary.json" | head -1)" \
      ./node_modules/.bin/allure generate "$RESULTS" >"$REPORTS/allure-generate.log" 2>&1) \
      || echo "warning: allure generate failed (see reports/allure-generate.log)" >&2
   node tools/allure/strip-analytics.mjs "$REPORTS"/allure-report/*/index.html "$REPORTS/allure-report/index.html" >/dev/null \

@@ -32,7 +32,7 @@ Feature: Monitoring and Alerting
     Scenario: Log aggregation returns recent log lines
       Then the log aggregator returns log lines received in the last 15 minutes
 
-    @checklist:MON-MS-4
+    @checklist:MON-MS-4 @normal
     Scenario: Metrics retention is configured appropriately
       Then Prometheus retains metrics for at least the target's minimum retention
 

@@ -29,3 +29,9 @@ Feature: Next Steps After Deployment
       Given the target declares Nomad
       When the target's number of concurrent ML training jobs is submitted at once
       Then every concurrent job completes within the scale deadline, spread over the client nodes
+
+  Rule: Documentation
+
+    @checklist:NEXT-DOCS-1 @normal
+    Scenario: Every operational runbook the team relies on exists
+      Then every runbook the target lists resolves

@@ -186,7 +186,7 @@ start_svc() {
   local s="$1"
   case "$s" in
     webhook) start_bg "$s" "$PY" "$SANDBOX_DIR/webhook_receiver.py" --host "$H" --port "$WEBHOOK_RECEIVER_PORT" \
-      --runbooks "$SANDBOX_DIR/runbooks" --journal "$STATE/notifications.jsonl" ;;
+      --runbooks "$SANDBOX_DIR/runbooks" --docs "$STATE/docs" --journal "$STATE/notifications.jsonl" ;;
     backend1 | backend2)
       local port="$BACKEND_1_PORT"; [[ "$s" == backend2 ]] && port="$BACKEND_2_PORT"
       # sandbox/perf_backend.py: a static server with /metrics that obeys the perf.* fault markers

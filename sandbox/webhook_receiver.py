@@ -4,10 +4,12 @@
 POST   /hook/<receiver>         append {receiver, received_at, payload}
 GET    /notifications[?receiver=NAME]   the recorded list (JSON)
 DELETE /notifications[?receiver=NAME]   clear the list (or one receiver's entries)
-GET    /runbooks/<name>         serve sandbox/runbooks/<name>.md
+GET    /runbooks/<name>         serve sandbox/runbooks/<name>.md (Last-Modified: the file's time)
+GET    /docs/<name>             serve --docs DIR/<name>.md (Last-Modified: the file's time)
 GET    /healthz                 liveness
 """
 import argparse
+import email.utils
 import json
 import os
 import re
@@ -29,11 +31,13 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):  # one line per request on stderr (the service log)
         super().log_message(fmt, *args)
 
-    def _send(self, status, body, ctype="application/json"):
+    def _send(self, status, body, ctype="application/json", last_modified=None):
         data = body if isinstance(body, bytes) else body.encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
+        if last_modified is not None:
+            self.send_header("Last-Modified", email.utils.formatdate(last_modified, usegmt=True))
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
@@ -60,8 +64,16 @@ class Handler(BaseHTTPRequestHandler):
             file = os.path.join(ARGS.runbooks, name + ".md")
             if NAME_RE.match(name) and os.path.isfile(file):
                 with open(file, "rb") as f:
-                    return self._send(200, f.read(), "text/markdown; charset=utf-8")
+                    return self._send(200, f.read(), "text/markdown; charset=utf-8", os.path.getmtime(file))
             return self._json(404, {"error": "no such runbook", "name": name})
+        if path.startswith("/docs/") and ARGS.docs:
+            name = path[len("/docs/"):]
+            name = name[:-3] if name.endswith(".md") else name
+            file = os.path.join(ARGS.docs, name + ".md")
+            if NAME_RE.match(name) and os.path.isfile(file):
+                with open(file, "rb") as f:
+                    return self._send(200, f.read(), "text/markdown; charset=utf-8", os.path.getmtime(file))
+            return self._json(404, {"error": "no such document", "name": name})
         return self._json(404, {"error": "not found"})
 
     do_HEAD = do_GET
@@ -107,6 +119,7 @@ def main():
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=19095)
     p.add_argument("--runbooks", required=True)
+    p.add_argument("--docs", default="", help="serve DIR/<name>.md at /docs/<name>, with Last-Modified")
     p.add_argument("--journal", default="")
     ARGS = p.parse_args()
     server = ThreadingHTTPServer((ARGS.host, ARGS.port), Handler)

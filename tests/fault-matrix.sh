@@ -116,6 +116,13 @@ strict-target	PREVAL-MV-5	job_variables memory=999999	memory exhausted
 strict-target	POSTVAL-FT-5	job_variables memory=999999	memory exhausted
 strict-target	NEXT-SCALE-1	job_variables memory=999999	memory exhausted
 strict-target	APP-EV-1	required_env + a variable no job sets	FAULT_MATRIX_MISSING is missing
+strict-target	PREVAL-AT-3	change.window_start tomorrow: coverage files stale	STALE: written
+strict-target	PREVAL-AT-4	ci_results.test_results + a JUnit file with a failed test	fault-matrix.junit.xml: 1 failed
+strict-target	DOCS-DU-1	documentation.architecture + a missing document	fault-matrix-missing-doc does not resolve
+strict-target	DOCS-DU-2	documentation.operations + a missing document	fault-matrix-missing-doc does not resolve
+strict-target	DOCS-DU-3	documentation.troubleshooting + a missing document	fault-matrix-missing-doc does not resolve
+strict-target	DOCS-DU-4	documentation.contacts + a missing document	fault-matrix-missing-doc does not resolve
+strict-target	NEXT-DOCS-1	documentation.runbooks + a missing runbook	fault-matrix-missing-runbook does not resolve
 strict-target	APP-EV-2	required_env + a variable no job sets	FAULT_MATRIX_MISSING is missing
 strict-target	SEC-SM-2	required_env + a variable no job sets	FAULT_MATRIX_MISSING is missing
 strict-target	APP-EV-3	production_env: ML_PLATFORM_ENV must be production	does not match ^production$
@@ -294,6 +301,18 @@ if c.get('required_env'):
     c['required_env'] = list(c['required_env']) + ['job ml-training-nightly: FAULT_MATRIX_MISSING']
     c['production_env'] = list(c.get('production_env') or []) + ['job ml-training-nightly: ML_PLATFORM_ENV =~ ^production$']
 s['thresholds'].update(max_memory_percent=1, fio_min_read_iops=1000000000)
+s.setdefault('change', {})['window_start'] = (__import__('datetime').datetime.now(__import__('datetime').timezone.utc) + __import__('datetime').timedelta(days=1)).strftime('%Y-%m-%dT%H:%M:%SZ')
+with open(f"{work}/fault-matrix.junit.xml", "w") as f:
+    f.write('<testsuite name="fault-matrix" tests="2" failures="1"><testcase classname="fm" name="passes"/>'
+            '<testcase classname="fm" name="fails"><failure message="fault matrix">boom</failure></testcase></testsuite>\n')
+doc = s.get('documentation') or {}
+for k in ('architecture', 'operations', 'troubleshooting', 'contacts'):
+    if doc.get(k):
+        doc[k] = list(doc[k]) + [doc[k][0].rsplit('/docs/', 1)[0] + '/docs/fault-matrix-missing-doc']
+if doc.get('runbooks'):
+    doc['runbooks'] = list(doc['runbooks']) + [doc['runbooks'][0].rsplit('/runbooks/', 1)[0] + '/runbooks/fault-matrix-missing-runbook']
+ci = s.setdefault('ci_results', {})
+ci['test_results'] = list(ci.get('test_results') or []) + [f"{work}/fault-matrix.junit.xml"]
 save("strict-target", s)
 
 k = copy.deepcopy(base)

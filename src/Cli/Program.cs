@@ -11,7 +11,11 @@ namespace Acceptance.Cli;
 ///   acceptance target-schema                     print the reference of every target-file key (markdown)
 ///   acceptance cleanup --target FILE [--grace-minutes N]
 ///                                                remove what killed runs left behind (run-scoped names, older than N minutes)
-///   acceptance report --results DIR --checklist DIR --out DIR [--attestations FILE] [--strict] [--interrupted INT|TERM]
+///   acceptance check-signoff --checklist DIR [--target FILE] [--attestations FILE] [--waivers FILE] [--compliance FILE]
+///                                                validate the signed files and the target's sign-off settings at the start of a run
+///                                                (every problem with file:line in one message; exit 2)
+///   acceptance report --results DIR --checklist DIR --out DIR [--attestations FILE] [--waivers FILE] [--change ID]
+///                     [--compliance FILE] [--strict] [--interrupted INT|TERM]
 ///                                                checklist.md, summary.json, not-verified results, exit code
 /// Exit codes: 0 ok, 1 checks failed or broke (or, with --strict, lines not verified), 2 bad input.
 /// </summary>
@@ -27,6 +31,7 @@ public static class Program
                 "target-schema" => TargetSchema(),
                 "cleanup" => Cleanup(Options.Parse(args.Skip(1))),
                 "report" => Report(Options.Parse(args.Skip(1))),
+                "check-signoff" => CheckSignOff(Options.Parse(args.Skip(1))),
                 _ => Usage(),
             };
         }
@@ -44,7 +49,7 @@ public static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: acceptance check-target FILE | acceptance target-schema | acceptance cleanup --target FILE [--grace-minutes N] | acceptance report --results DIR --checklist DIR --out DIR [--attestations FILE] [--strict] [--interrupted INT|TERM] [--run-id ID] [--target FILE]");
+        Console.Error.WriteLine("usage: acceptance check-target FILE | acceptance target-schema | acceptance cleanup --target FILE [--grace-minutes N] | acceptance check-signoff --checklist DIR [--target FILE] [--attestations FILE] [--waivers FILE] [--compliance FILE] | acceptance report --results DIR --checklist DIR --out DIR [--attestations FILE] [--waivers FILE] [--change ID] [--compliance FILE] [--strict] [--interrupted INT|TERM] [--run-id ID] [--target FILE]");
         return 2;
     }
 
@@ -57,6 +62,8 @@ public static class Program
                               $"{target.Services.Count} service(s): {string.Join(", ", target.Services.Values)}");
             foreach (var (key, service) in target.Services)
                 if (service is ServiceEndpoint { SkipVerify: true }) Console.WriteLine($"warning: services.{key}: TLS verification is disabled");
+            foreach (var d in TargetFileLoader.ChecklistDeviations(target).Where(d => d.IsRelaxed))
+                Console.WriteLine($"tailored: {d.Describe(target.Tailoring.GetValueOrDefault(d.Path))}");
             return 0;
         }
         catch (TargetConfigurationException e)
@@ -132,10 +139,12 @@ public static class Program
         var outDir = o.Require("out");
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
 
+        var target = o.Get("target") is { } t ? TryLoad(t) : null;
+        var policy = Policy(target, o);
         AttestationSet attestations;
         try
         {
-            attestations = o.Get("attestations") is { } file ? AttestationSet.Load(file, catalog, today) : AttestationSet.Empty;
+            attestations = o.Get("attestations") is { } file ? AttestationSet.Load(file, catalog, today, policy) : AttestationSet.Empty;
         }
         catch (InvalidDataException e)
         {
@@ -145,12 +154,36 @@ public static class Program
             o.AttestationError = e.Message;
         }
         foreach (var r in attestations.Rejected) Console.Error.WriteLine($"attestation for {r.Id} not accepted: {r.Reason}");
+        WaiverSet waivers;
+        try
+        {
+            waivers = o.Get("waivers") is { } file ? WaiverSet.Load(file, catalog, today, policy, attestations.DeployedBy) : WaiverSet.Empty;
+        }
+        catch (InvalidDataException e)
+        {
+            Console.Error.WriteLine($"waivers: {e.Message}");
+            waivers = WaiverSet.Empty;
+            o.AttestationError = (o.AttestationError is null ? "" : o.AttestationError + "\n") + e.Message;
+        }
+        foreach (var r in waivers.Rejected) Console.Error.WriteLine($"waiver for {r.Id} not accepted: {r.Reason}");
+        foreach (var w in waivers.Expired) Console.Error.WriteLine($"waiver for {w.Id} ignored: it expired on {w.Expires:yyyy-MM-dd} ({w.Source})");
+        ComplianceMapping? compliance = null;
+        try { compliance = LoadCompliance(o, catalog); }
+        catch (InvalidDataException e)
+        {
+            Console.Error.WriteLine($"compliance mapping: {e.Message}");
+            o.AttestationError = (o.AttestationError is null ? "" : o.AttestationError + "\n") + e.Message;
+        }
 
         var interrupted = o.Get("interrupted");
-        var report = ChecklistReport.Build(results, catalog, attestations, interrupted is null ? null : "SIG" + interrupted);
+        var report = ChecklistReport.Build(results, catalog, new SignOffInputs
+        {
+            Attestations = attestations, Waivers = waivers, Policy = policy, Compliance = compliance,
+            Tailoring = target is null ? new Dictionary<string, string>() : TailoringByLine(target),
+            InterruptedBy = interrupted is null ? null : "SIG" + interrupted,
+        });
         report.WritePlaceholders(new AllureResultsWriter(results));
 
-        var target = o.Get("target") is { } t ? TryLoad(t) : null;
         var signOff = new SignOff(DateTime.UtcNow,
             Environment.GetEnvironmentVariable("ACCEPTANCE_DEPLOYED_BY") ?? attestations.DeployedBy ?? Environment.UserName,
             target is null ? "(unknown target)" : $"{target.Name} ({target.Environment})",
@@ -170,7 +203,9 @@ public static class Program
         {
             ["run_id"] = signOff.RunId,
             ["target"] = signOff.Environment,
+            ["change"] = policy.ChangeTicket,
             ["sign_off_status"] = report.SignOffStatus,
+            ["sign_off_rule"] = ChecklistReport.SignOffRule,
             ["scenarios"] = new Dictionary<string, int>
             {
                 ["passed"] = report.Count(AllureStatus.Passed), ["failed"] = report.Count(AllureStatus.Failed),
@@ -181,18 +216,100 @@ public static class Program
             ["interrupted"] = interrupted is null ? null : "SIG" + interrupted,
             ["attestation_error"] = o.AttestationError,
             ["secret_leaks"] = leaks.Select(l => l.ToString()).ToList(),
+            ["waived"] = report.Lines.Where(l => l.Status == LineStatus.Waived).Select(l => new Dictionary<string, object?>
+            {
+                ["id"] = l.Item.Id, ["critical"] = l.IsCritical, ["waiver"] = l.Waiver?.ToString(), ["real_outcome"] = l.RealOutcome,
+            }).ToList(),
+            ["tailored"] = report.Lines.Where(l => l.Tailoring is not null).ToDictionary(l => l.Item.Id, l => l.Tailoring),
+            ["controls"] = compliance?.Controls.Select(c => new Dictionary<string, object?>
+            {
+                ["standard"] = c.Standard, ["control"] = c.Control, ["title"] = c.Title,
+                ["status"] = ChecklistReport.Word(ChecklistReport.ControlStatus(report.Lines.Where(l => c.Lines.Contains(l.Item.Id, StringComparer.OrdinalIgnoreCase)).ToList())),
+                ["lines"] = c.Lines,
+            }).ToList(),
         };
         File.WriteAllText(Path.Combine(outDir, "summary.json"),
             System.Text.Json.JsonSerializer.Serialize(summary, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
 
+        if (policy.ChangeTicket is { } change) Console.WriteLine($"Change: {change}");
         Console.WriteLine($"Scenarios: {report.Count(AllureStatus.Passed)} passed, {report.Count(AllureStatus.Failed)} failed, " +
                           $"{report.Count(AllureStatus.Broken)} broken, {report.Count(AllureStatus.Skipped)} skipped");
         Console.WriteLine("Checklist lines: " + string.Join(", ", Enum.GetValues<LineStatus>()
             .Select(s => $"{report.Lines.Count(l => l.Status == s)} {ChecklistReport.Word(s)}")) + $" → sign-off status {report.SignOffStatus}");
-        foreach (var l in report.Lines.Where(l => l.Status is LineStatus.Failed or LineStatus.Broken))
+        foreach (var l in report.Lines.Where(l => l.Status is LineStatus.Failed or LineStatus.Broken or LineStatus.Waived))
             Console.WriteLine($"  {ChecklistReport.Word(l.Status).ToUpperInvariant()} {l.Item.Id}: {l.Reason}");
         return exit;
     }
+
+    /// <summary>
+    /// Validates, at the start of a run, everything a sign-off rests on: the target's sign-off settings and tailoring
+    /// (check-target reads them too), the attestations, the waivers and the compliance mapping. Every problem is listed
+    /// with file:line in one message (exit 2); expired statements are warnings (their lines stay not verified).
+    /// </summary>
+    private static int CheckSignOff(Options o)
+    {
+        var catalog = ChecklistCatalog.Load(Path.Combine(o.Require("checklist"), "checklist-items.tsv"));
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var problems = new List<string>();
+        TargetEnvironment? target = null;
+        if (o.Get("target") is { } t)
+        {
+            try { target = TargetFileLoader.Load(t); }
+            catch (TargetConfigurationException e) { problems.AddRange(e.Problems); }
+        }
+        var policy = Policy(target, o);
+        string? deployedBy = null;
+        if (o.Get("attestations") is { } a)
+        {
+            try
+            {
+                var set = AttestationSet.Load(a, catalog, today, policy);
+                deployedBy = set.DeployedBy;
+                problems.AddRange(set.Problems.Select(r => r.Reason));
+                foreach (var r in set.Rejected.Where(r => !r.IsInputError)) Console.Error.WriteLine($"warning: attestation for {r.Id} will not count: {r.Reason}");
+                Console.WriteLine($"attestations: {set.Valid.Count} valid in {a}");
+            }
+            catch (InvalidDataException e) { problems.Add(e.Message); }
+        }
+        if (o.Get("waivers") is { } w)
+        {
+            try
+            {
+                var set = WaiverSet.Load(w, catalog, today, policy, deployedBy);
+                problems.AddRange(set.Rejected.Select(r => r.Reason));
+                foreach (var x in set.Expired) Console.Error.WriteLine($"warning: waiver for {x.Id} will be ignored: it expired on {x.Expires:yyyy-MM-dd} ({x.Source})");
+                Console.WriteLine($"waivers: {set.Valid.Count} in force in {w}");
+            }
+            catch (InvalidDataException e) { problems.Add(e.Message); }
+        }
+        try { LoadCompliance(o, catalog); }
+        catch (InvalidDataException e) { problems.Add(e.Message); }
+        if (problems.Count == 0) return 0;
+        Console.Error.WriteLine($"the sign-off inputs have {problems.Count} problem(s); the run does not start:\n  " + string.Join("\n  ", problems));
+        return 2;
+    }
+
+    private static SignOffPolicy Policy(TargetEnvironment? target, Options o) => new()
+    {
+        MaxValidityDays = target?.Attestations.MaxValidityDays ?? SignOffPolicy.Default.MaxValidityDays,
+        LineMaxValidityDays = target?.Attestations.LineCaps() ?? new Dictionary<string, int>(),
+        RequiredApproverRoles = target?.Change.RequiredApproverRoles ?? [],
+        ChangeTicket = o.Get("change") ?? target?.Change.Ticket,
+    };
+
+    /// <summary>--compliance FILE, or checklist/compliance-mapping.tsv when it exists.</summary>
+    private static ComplianceMapping? LoadCompliance(Options o, ChecklistCatalog catalog)
+    {
+        var file = o.Get("compliance") ?? Path.Combine(o.Require("checklist"), "compliance-mapping.tsv");
+        return o.Get("compliance") is null && !File.Exists(file) ? null : ComplianceMapping.Load(file, catalog);
+    }
+
+    /// <summary>Per checklist line, the tailored thresholds it was verified against ("2 cores, checklist 16 (...)").</summary>
+    private static Dictionary<string, string> TailoringByLine(TargetEnvironment target) =>
+        TargetFileLoader.ChecklistDeviations(target).Where(d => d.IsRelaxed)
+            .SelectMany(d => d.Lines.Select(line => (line, text: d.Describe(target.Tailoring.GetValueOrDefault(d.Path)))))
+            .GroupBy(x => x.line, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => string.Join("; ", g.Select(x => x.text)), StringComparer.OrdinalIgnoreCase);
 
     private static TargetEnvironment? TryLoad(string file)
     {

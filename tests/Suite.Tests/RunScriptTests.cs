@@ -201,13 +201,37 @@ public sealed class RunScriptTests
     }
 
     [Test]
-    public async Task A_failing_check_makes_the_run_exit_1_and_the_sign_off_Failed()
+    public async Task A_failing_check_makes_the_run_exit_1_and_a_normal_line_failing_leaves_the_sign_off_Partial()
     {
         using var stack = ThrowawayStack.Start(retention: "1d");
         var result = await RunTests("--target", stack.TargetFile, "--tags", "@checklist:MON-MS-4", "--no-report");
         result.ExitCode.Should().Be(1, result.StandardOutput + result.StandardError);
         var checklist = await File.ReadAllTextAsync(Path.Combine(Reports, "checklist.md"));
-        checklist.Should().Contain("❌ **failed** `MON-MS-4`").And.Contain("☑ Failed");
+        checklist.Should().Contain("❌ **failed** `MON-MS-4`").And.Contain("☑ Partial", "MON-MS-4 is @normal: only a critical line failing makes the sign-off Failed");
+    }
+
+    [Test]
+    public async Task Bad_attestations_and_waivers_stop_the_run_before_any_check_with_every_problem_listed()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"signoff-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        var att = Path.Combine(dir, "att.yaml");
+        await File.WriteAllTextAsync(att, "deployed_by: dana\nattestations:\n  - { id: PREVAL-MV-1, attested_by: erin, approver: dana }\n");
+        var waivers = Path.Combine(dir, "waivers.yaml");
+        await File.WriteAllTextAsync(waivers, "waivers: [oops\n");
+        using var stack = ThrowawayStack.Start();
+
+        var sw = Stopwatch.StartNew();
+        var result = await RunTests("--target", stack.TargetFile, "--no-report", "--attestations", att, "--waivers", waivers);
+        sw.Stop();
+
+        var output = result.StandardOutput + result.StandardError;
+        result.ExitCode.Should().Be(2, output);
+        output.Should().Contain($"{att}:3: missing date, expires, risk, ticket, evidence; field approver: the approver must not be the deployer (dana)")
+            .And.Contain($"{waivers}:").And.Contain("not valid YAML");
+        output.Should().NotContain("==> run ", "no check ran");
+        TestContext.Out.WriteLine($"run-tests.sh refused the sign-off inputs in {sw.Elapsed.TotalMilliseconds:F0} ms");
+        Directory.Delete(dir, recursive: true);
     }
 
     [Test]

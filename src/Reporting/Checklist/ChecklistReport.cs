@@ -6,26 +6,75 @@ using Acceptance.Reporting.Allure;
 namespace Acceptance.Reporting.Checklist;
 
 /// <summary>A checklist line's status in a run.</summary>
-public enum LineStatus { Verified, Attested, NotVerified, Broken, Failed }
+public enum LineStatus { Verified, Attested, Waived, NotVerified, Broken, Failed }
 
 /// <summary>One scenario result as read back from allure-results.</summary>
-public sealed record ScenarioOutcome(string Name, string Feature, string Status, string? Message, IReadOnlyList<string> ChecklistIds);
+public sealed record ScenarioOutcome(string Name, string Feature, string Status, string? Message, IReadOnlyList<string> ChecklistIds)
+{
+    /// <summary>The scenario's severity tag (blocker, critical, normal, minor, trivial); null when the result has none.</summary>
+    public string? Severity { get; init; }
 
-/// <summary>The verdict on one checklist line, with the scenarios and attestation behind it.</summary>
+    /// <summary>Blocker or critical; a result without a severity counts as critical (never the lenient guess).</summary>
+    public bool IsCritical => Severity is null or "critical" or "blocker";
+}
+
+/// <summary>The verdict on one checklist line, with the scenarios, attestation and waiver behind it.</summary>
 public sealed record LineVerdict(ChecklistItem Item, LineStatus Status, IReadOnlyList<ScenarioOutcome> Scenarios,
-    Attestation? Attestation, string Reason);
+    Attestation? Attestation, string Reason)
+{
+    /// <summary>The waiver in force that turned a failure into <see cref="LineStatus.Waived"/>, or null.</summary>
+    public Waiver? Waiver { get; init; }
+
+    /// <summary>A scenario behind the line is tagged critical (or blocker).</summary>
+    public bool IsCritical => Scenarios.Any(s => s.IsCritical);
+
+    /// <summary>For a waived line, the real outcome of its scenarios ("failed: ..."); null otherwise.</summary>
+    public string? RealOutcome { get; init; }
+
+    /// <summary>"tailored: 2 cores, checklist 16" when the line was verified against a threshold the target tailored.</summary>
+    public string? Tailoring { get; init; }
+}
+
+/// <summary>What a report is built from besides the results: signed statements, the policy, tailoring and controls.</summary>
+public sealed record SignOffInputs
+{
+    /// <summary>Attestations of manual lines (and manual halves).</summary>
+    public AttestationSet Attestations { get; init; } = AttestationSet.Empty;
+
+    /// <summary>Waivers of automated checks.</summary>
+    public WaiverSet Waivers { get; init; } = WaiverSet.Empty;
+
+    /// <summary>Validity caps, required approver roles, the change ticket.</summary>
+    public SignOffPolicy Policy { get; init; } = SignOffPolicy.Default;
+
+    /// <summary>Per checklist line, the thresholds the target tailored ("expect.node_minimums.cpu_cores 2, checklist 16").</summary>
+    public IReadOnlyDictionary<string, string> Tailoring { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The compliance mapping (GOV-SC-2), or null.</summary>
+    public ComplianceMapping? Compliance { get; init; }
+
+    /// <summary>The signal that stopped the run ("SIGINT"), or null.</summary>
+    public string? InterruptedBy { get; init; }
+}
 
 /// <summary>
-/// Turns a run's allure-results into the checklist verdict: a status per line (verified, failed,
-/// broken, not verified, attested), the seed checklist re-rendered with those statuses and the
-/// scenarios behind each line, the filled-in sign-off block, and the run's exit code.
+/// Turns a run's allure-results into the checklist verdict: a status per line (verified, attested, waived, failed,
+/// broken, not verified), the seed checklist re-rendered with those statuses and the scenarios behind each line, the
+/// filled-in sign-off block with its rule, and the run's exit code.
 /// </summary>
 public sealed partial class ChecklistReport
 {
-    private ChecklistReport(IReadOnlyList<LineVerdict> lines, IReadOnlyList<ScenarioOutcome> scenarios)
+    /// <summary>The sign-off rule, as written in the report.</summary>
+    public const string SignOffRule =
+        "Success only when every line is verified or attested (a non-critical line may be waived) and nothing is failed, broken or waived " +
+        "on a critical line; Failed when a critical line failed or broke (a line counts as critical when a scenario behind it is tagged " +
+        "@critical or @blocker); Partial otherwise. Severity comes from the scenarios' tags; a line no scenario covers is normal.";
+
+    private ChecklistReport(IReadOnlyList<LineVerdict> lines, IReadOnlyList<ScenarioOutcome> scenarios, SignOffInputs inputs)
     {
         Lines = lines;
         Scenarios = scenarios;
+        Inputs = inputs;
     }
 
     /// <summary>Verdict per checklist line, in checklist order.</summary>
@@ -34,18 +83,30 @@ public sealed partial class ChecklistReport
     /// <summary>Every scenario result read.</summary>
     public IReadOnlyList<ScenarioOutcome> Scenarios { get; }
 
+    /// <summary>What the report was built from.</summary>
+    public SignOffInputs Inputs { get; }
+
     /// <summary>Number of scenarios with the given Allure status.</summary>
     public int Count(string status) => Scenarios.Count(s => s.Status == status);
 
-    /// <summary>Success when every line is verified or attested; Failed when a check failed or broke; else Partial.</summary>
-    public string SignOffStatus =>
-        Lines.Any(l => l.Status is LineStatus.Failed or LineStatus.Broken) || Count(AllureStatus.Failed) + Count(AllureStatus.Broken) > 0
-            ? "Failed"
-            : Lines.All(l => l.Status is LineStatus.Verified or LineStatus.Attested) ? "Success" : "Partial";
+    /// <summary>Failed or broken scenarios that no waiver in force covers (every line they verify waived).</summary>
+    private IEnumerable<ScenarioOutcome> UnwaivedProblems => Scenarios.Where(s =>
+        s.Status is AllureStatus.Failed or AllureStatus.Broken &&
+        !(s.ChecklistIds.Count > 0 && s.ChecklistIds.All(id => Inputs.Waivers.For(id) is not null)));
 
-    /// <summary>0: nothing failed or broke (and, with strict, every line verified); 1 otherwise.</summary>
+    /// <summary>The sign-off status, by <see cref="SignOffRule"/>.</summary>
+    public string SignOffStatus =>
+        Lines.Any(l => l.Status is LineStatus.Failed or LineStatus.Broken && l.IsCritical) ||
+        UnwaivedProblems.Any(s => s.ChecklistIds.Count == 0)
+            ? "Failed"
+            : Lines.All(l => l.Status is LineStatus.Verified or LineStatus.Attested || (l.Status == LineStatus.Waived && !l.IsCritical))
+              && !UnwaivedProblems.Any()
+                ? "Success"
+                : "Partial";
+
+    /// <summary>0: nothing failed or broke that no waiver covers (and, with strict, every line verified); 1 otherwise.</summary>
     public int ExitCode(bool strict) =>
-        Count(AllureStatus.Failed) + Count(AllureStatus.Broken) > 0 ? 1
+        UnwaivedProblems.Any() ? 1
         : strict && Lines.Any(l => l.Status == LineStatus.NotVerified) ? 1
         : 0;
 
@@ -54,40 +115,78 @@ public sealed partial class ChecklistReport
     /// <param name="catalog">The checklist lines.</param>
     /// <param name="attestations">Attestations of manual lines.</param>
     /// <param name="interruptedBy">The signal that stopped the run ("SIGINT"), or null: lines without a result then say so.</param>
-    public static ChecklistReport Build(string resultsDir, ChecklistCatalog catalog, AttestationSet attestations, string? interruptedBy = null)
+    public static ChecklistReport Build(string resultsDir, ChecklistCatalog catalog, AttestationSet attestations, string? interruptedBy = null) =>
+        Build(resultsDir, catalog, new SignOffInputs { Attestations = attestations, InterruptedBy = interruptedBy });
+
+    /// <summary>Reads every *-result.json of <paramref name="resultsDir"/> and decides each line with the signed statements and policy.</summary>
+    public static ChecklistReport Build(string resultsDir, ChecklistCatalog catalog, SignOffInputs inputs)
     {
         var scenarios = ReadResults(resultsDir);
         var lines = new List<LineVerdict>();
-        foreach (var item in catalog.Items)
-        {
-            var behind = scenarios.Where(s => s.ChecklistIds.Contains(item.Id, StringComparer.OrdinalIgnoreCase)).ToList();
-            var attestation = attestations.For(item.Id);
-            var rejected = attestations.Rejected.FirstOrDefault(r => r.Id.Equals(item.Id, StringComparison.OrdinalIgnoreCase));
-            lines.Add(Decide(item, behind, attestation, rejected, interruptedBy));
-        }
-        return new ChecklistReport(lines, scenarios);
+        foreach (var item in catalog.Items.Where(i => !ManualHalves.DecidedLast.Contains(i.Id)))
+            lines.Add(Decide(item, Behind(item.Id, scenarios), inputs, lines));
+        foreach (var item in catalog.Items.Where(i => ManualHalves.DecidedLast.Contains(i.Id)))
+            lines.Add(Decide(item, Behind(item.Id, scenarios), inputs, lines));
+        var order = catalog.Items.Select((i, n) => (i.Id, n)).ToDictionary(x => x.Id, x => x.n);
+        return new ChecklistReport(lines.OrderBy(l => order[l.Item.Id]).ToList(), scenarios, inputs);
     }
 
-    private static LineVerdict Decide(ChecklistItem item, List<ScenarioOutcome> behind, Attestation? attestation, RejectedAttestation? rejected,
-        string? interruptedBy)
+    private static List<ScenarioOutcome> Behind(string id, IReadOnlyList<ScenarioOutcome> scenarios)
     {
-        if (behind.Any(s => s.Status == AllureStatus.Failed))
-            return new(item, LineStatus.Failed, behind, attestation, Summarise(behind, AllureStatus.Failed));
-        if (behind.Any(s => s.Status == AllureStatus.Broken))
-            return new(item, LineStatus.Broken, behind, attestation, Summarise(behind, AllureStatus.Broken));
+        var ids = new[] { id }.Concat(ManualHalves.BorrowedFrom(id)).ToList();
+        return scenarios.Where(s => s.ChecklistIds.Any(c => ids.Contains(c, StringComparer.OrdinalIgnoreCase))).ToList();
+    }
+
+    private static LineVerdict Decide(ChecklistItem item, List<ScenarioOutcome> behind, SignOffInputs inputs, IReadOnlyList<LineVerdict> decided)
+    {
+        var attestations = inputs.Attestations;
+        var attestation = attestations.For(item.Id);
+        var rejected = attestations.Rejected.FirstOrDefault(r => r.Id.Equals(item.Id, StringComparison.OrdinalIgnoreCase));
+        var waiver = inputs.Waivers.For(item.Id);
+        var expiredWaiver = inputs.Waivers.ExpiredFor(item.Id) is { } x ? $"; waiver ignored: it expired on {x.Expires:yyyy-MM-dd} ({x.Source})" : "";
+
+        var worst = behind.Any(s => s.Status == AllureStatus.Failed) ? AllureStatus.Failed
+            : behind.Any(s => s.Status == AllureStatus.Broken) ? AllureStatus.Broken : null;
+        if (worst is not null && waiver is not null)
+            return new(item, LineStatus.Waived, behind, attestation, $"{waiver}; real outcome: {worst}: {Summarise(behind, worst)}")
+                { Waiver = waiver, RealOutcome = $"{worst}: {Summarise(behind, worst)}" };
+        if (worst == AllureStatus.Failed)
+            return new(item, LineStatus.Failed, behind, attestation, Summarise(behind, AllureStatus.Failed) + expiredWaiver);
+        if (worst == AllureStatus.Broken)
+            return new(item, LineStatus.Broken, behind, attestation, Summarise(behind, AllureStatus.Broken) + expiredWaiver);
+
         var passed = behind.Where(s => s.Status == AllureStatus.Passed).ToList();
         var skipped = behind.Where(s => s.Status != AllureStatus.Passed).ToList();
+        var rejectedNote = rejected is not null ? $"; attestation rejected: {rejected.Reason}" : "";
+
+        if (ManualHalves.NeedsAttestation(item.Id))
+        {
+            // Both halves must hold: what a probe (or the run itself) can check, and the signed statement.
+            var (autoOk, autoText) = ManualHalves.AutomatedHalf(item.Id, passed, skipped, inputs, decided);
+            var (signedOk, signedText, signed) = ManualHalves.SignedHalf(item.Id, inputs);
+            if (autoOk && signedOk)
+                return new(item, LineStatus.Attested, behind, signed, $"automated half: {autoText}; attestation: {signedText}");
+            var why = !autoOk && !signedOk ? $"automated half not verified: {autoText}; attestation half missing: {signedText}"
+                : !autoOk ? $"automated half not verified: {autoText} (attested: {signedText})"
+                : $"automated half verified ({autoText}); attestation half missing: {signedText}";
+            return new(item, LineStatus.NotVerified, behind, null, why + rejectedNote);
+        }
+
         if (passed.Count > 0 && skipped.Count == 0)
-            return new(item, LineStatus.Verified, behind, attestation, $"{passed.Count} scenario(s) passed");
+        {
+            var tailoring = inputs.Tailoring.GetValueOrDefault(item.Id);
+            return new(item, LineStatus.Verified, behind, attestation,
+                $"{passed.Count} scenario(s) passed" + (tailoring is null ? "" : $" (tailored: {tailoring})")) { Tailoring = tailoring };
+        }
         if (attestation is not null)
-            return new(item, LineStatus.Attested, behind, attestation, attestation.ToString());
+            return new(item, LineStatus.Attested, behind, attestation,
+                (skipped.Count > 0 ? $"automated check not verified here ({Summarise(behind, skipped[0].Status)}); " : "") + attestation);
         var reason = skipped.Count > 0
             ? Summarise(behind, skipped[0].Status)
-            : interruptedBy is not null
-                ? $"no result: the run was interrupted ({interruptedBy}) before a check of this line finished (or none covers it), and no valid attestation was given"
+            : inputs.InterruptedBy is not null
+                ? $"no result: the run was interrupted ({inputs.InterruptedBy}) before a check of this line finished (or none covers it), and no valid attestation was given"
                 : "no automated check covers this line and no valid attestation was given";
-        if (rejected is not null) reason += $"; attestation rejected: {rejected.Reason}";
-        return new(item, LineStatus.NotVerified, behind, null, reason);
+        return new(item, LineStatus.NotVerified, behind, null, reason + rejectedNote + expiredWaiver);
     }
 
     private static string Summarise(List<ScenarioOutcome> behind, string status) =>
@@ -118,7 +217,7 @@ public sealed partial class ChecklistReport
             }
             var r = file.Result;
             if (r.LabelValue(PlaceholderLabel) == PlaceholderValue) continue;
-            list.Add(new ScenarioOutcome(r.Name, r.Suite ?? "", r.Status, r.Message, r.ChecklistIds));
+            list.Add(new ScenarioOutcome(r.Name, r.Suite ?? "", r.Status, r.Message, r.ChecklistIds) { Severity = r.Severity });
         }
         return list.OrderBy(s => s.Feature, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal).ToList();
     }
@@ -203,7 +302,9 @@ public sealed partial class ChecklistReport
             if (raw.StartsWith("**Status**"))
             {
                 string Box(string s) => SignOffStatus == s ? "☑" : "⬜";
-                sb.AppendLine($"**Status**: {Box("Success")} Success {Box("Partial")} Partial {Box("Failed")} Failed");
+                sb.AppendLine($"**Status**: {Box("Success")} Success {Box("Partial")} Partial {Box("Failed")} Failed  ");
+                sb.AppendLine($"**Change**: {Inputs.Policy.ChangeTicket ?? "(no change ticket given)"}  ");
+                sb.AppendLine($"**Sign-off rule**: {SignOffRule}");
                 continue;
             }
             sb.AppendLine(raw);
@@ -217,23 +318,44 @@ public sealed partial class ChecklistReport
         }
 
         sb.AppendLine().AppendLine("## Run summary").AppendLine();
-        sb.AppendLine($"- Run: {signOff.RunId}; target: {signOff.Environment}");
+        sb.AppendLine($"- Run: {signOff.RunId}; target: {signOff.Environment}; change: {Inputs.Policy.ChangeTicket ?? "(none)"}");
+        sb.AppendLine($"- Sign-off: **{SignOffStatus}**. Rule: {SignOffRule}");
         foreach (var status in Enum.GetValues<LineStatus>())
             sb.AppendLine($"- {Word(status)}: {Lines.Count(l => l.Status == status)} line(s)");
         sb.AppendLine($"- Scenarios: {Count(AllureStatus.Passed)} passed, {Count(AllureStatus.Failed)} failed, {Count(AllureStatus.Broken)} broken, {Count(AllureStatus.Skipped)} skipped");
+        foreach (var w in Inputs.Waivers.Expired)
+            sb.AppendLine($"- Waiver of {w.Id} ignored: it expired on {w.Expires:yyyy-MM-dd} ({w.Source})");
+        if (Inputs.Compliance is { } mapping)
+        {
+            sb.AppendLine().AppendLine($"## Compliance controls ({Escape(Path.GetFileName(mapping.Source))})").AppendLine();
+            sb.AppendLine("| standard | control | title | status | lines |").AppendLine("|---|---|---|---|---|");
+            foreach (var c in mapping.Controls)
+            {
+                var behind = c.Lines.Select(id => Lines.First(l => l.Item.Id.Equals(id, StringComparison.OrdinalIgnoreCase))).ToList();
+                sb.AppendLine($"| {Escape(c.Standard)} | {Escape(c.Control)} | {Escape(c.Title)} | {Word(ControlStatus(behind))} | " +
+                              string.Join(", ", behind.Select(l => $"`{l.Item.Id}` {Word(l.Status)}")) + " |");
+            }
+        }
         return sb.ToString();
     }
+
+    /// <summary>A control's status: the worst status of the lines behind it.</summary>
+    public static LineStatus ControlStatus(IReadOnlyList<LineVerdict> behind) =>
+        behind.Count == 0 ? LineStatus.NotVerified : behind.Select(l => l.Status).Max();
 
     private static string RenderLine(LineVerdict l, string indent)
     {
         var mark = l.Status is LineStatus.Verified or LineStatus.Attested ? "x" : " ";
         var sb = new StringBuilder();
-        sb.AppendLine($"{indent}- [{mark}] {l.Item.Text} — {Icon(l.Status)} **{Word(l.Status)}** `{l.Item.Id}`" +
+        var word = l.Tailoring is { } t && l.Status == LineStatus.Verified ? $"verified (tailored: {t})" : Word(l.Status);
+        sb.AppendLine($"{indent}- [{mark}] {l.Item.Text} — {Icon(l.Status)} **{word}** `{l.Item.Id}`" +
                       (l.Status is LineStatus.Verified ? "" : $": {Escape(l.Reason)}"));
         foreach (var s in l.Scenarios)
             sb.AppendLine($"{indent}    - {s.Status}: {Escape(s.Name)} ({Escape(s.Feature)})");
         if (l.Attestation is { } a && l.Status == LineStatus.Attested)
             sb.AppendLine($"{indent}    - {Escape(a.ToString())}");
+        if (l.Waiver is { } w)
+            sb.AppendLine($"{indent}    - {Escape(w.ToString())}");
         return sb.ToString();
     }
 
@@ -242,6 +364,7 @@ public sealed partial class ChecklistReport
     {
         LineStatus.Verified => "verified",
         LineStatus.Attested => "attested",
+        LineStatus.Waived => "waived",
         LineStatus.NotVerified => "not verified",
         LineStatus.Broken => "broken",
         _ => "failed",
@@ -251,6 +374,7 @@ public sealed partial class ChecklistReport
     {
         LineStatus.Verified => "✅",
         LineStatus.Attested => "📝",
+        LineStatus.Waived => "🟡",
         LineStatus.NotVerified => "⬜",
         LineStatus.Broken => "⚠️",
         _ => "❌",

@@ -18,6 +18,9 @@ public sealed class Hooks
         RunFacts.Set("suite.git_sha", Environment.GetEnvironmentVariable("ACCEPTANCE_GIT_SHA") ?? "unknown");
         RunFacts.Set("run.started_utc", DateTime.UtcNow.ToString("u"));
         RunFacts.Set("run.read_only", Environment.GetEnvironmentVariable("ACCEPTANCE_READ_ONLY") == "1" ? "yes" : "no");
+        // The change ticket (--change, else the target's change.ticket) is in every report: the Allure environment too.
+        var change = Environment.GetEnvironmentVariable("ACCEPTANCE_CHANGE") is { Length: > 0 } c ? c : RunContext.TryTarget?.Change.Ticket;
+        RunFacts.Set("change.ticket", change ?? "(none)");
         Signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnInterrupt));
         Signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnInterrupt));
     }

@@ -173,6 +173,29 @@ public sealed class ScenarioServices(EvidenceLog evidence) : IDisposable
         { throw new Support.Outcomes.EnvironmentProblemException($"configuration.scan_reports: {e.Message}", e); }
     }
 
+    /// <summary>ci_results.coverage, read (NOT VERIFIED when it names none; a file that is no coverage report is BROKEN, naming it).</summary>
+    public IReadOnlyList<Support.ContinuousIntegration.CoverageReport> CoverageReports() =>
+        ReadCiFiles(Target.CiResults.Coverage, "ci_results.coverage", "the application's unit-test coverage is imported from its CI (Cobertura or lcov)",
+            Support.ContinuousIntegration.CiReports.ReadCoverage);
+
+    /// <summary>ci_results.test_results, read (NOT VERIFIED when it names none; a file that is no JUnit/TRX is BROKEN, naming it).</summary>
+    public IReadOnlyList<Support.ContinuousIntegration.TestResultsReport> TestResultsReports() =>
+        ReadCiFiles(Target.CiResults.TestResults, "ci_results.test_results", "the application's test results are imported from its CI (JUnit XML or TRX)",
+            Support.ContinuousIntegration.CiReports.ReadTestResults);
+
+    private IReadOnlyList<T> ReadCiFiles<T>(IReadOnlyList<string> patterns, string key, string why, Func<string, T> read)
+    {
+        var paths = Target.RequireListed(PathPatterns.Expand(patterns), key, why);
+        try
+        {
+            var reports = paths.Select(read).ToList();
+            evidence.AttachText(key, string.Join("\n", reports));
+            return reports;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        { throw new Support.Outcomes.EnvironmentProblemException($"{key}: {e.Message}", e); }
+    }
+
     /// <summary>The ages of the credentials the suite holds (its Consul and Nomad tokens); NOT VERIFIED when it holds none.</summary>
     public async Task<IReadOnlyList<Support.Secrets.CredentialAge>> CredentialAgesAsync()
     {

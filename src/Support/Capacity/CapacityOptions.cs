@@ -6,15 +6,15 @@ namespace Acceptance.Support.Capacity;
 public sealed record NodeMinimums
 {
     /// <summary>CPU cores.</summary>
-    [Option("cpu_cores", "CPU cores per node", Min = 1, Checklist = 16)]
+    [Option("cpu_cores", "CPU cores per node", Min = 1, Checklist = 16, Lines = "INFRA-HR-2", Unit = "cores")]
     public int CpuCores { get; init; } = 16;
 
     /// <summary>Memory in GiB.</summary>
-    [Option("memory_gb", "memory per node (GiB)", Min = 0, Checklist = 64)]
+    [Option("memory_gb", "memory per node (GiB)", Min = 0, Checklist = 64, Lines = "INFRA-HR-2", Unit = "GiB RAM")]
     public double MemoryGb { get; init; } = 64;
 
     /// <summary>Disk in GiB.</summary>
-    [Option("disk_gb", "disk per node (GiB)", Min = 0, Checklist = 2000)]
+    [Option("disk_gb", "disk per node (GiB)", Min = 0, Checklist = 2000, Lines = "INFRA-HR-2", Unit = "GiB disk")]
     public double DiskGb { get; init; } = 2000;
 }
 
@@ -22,6 +22,6 @@ public sealed record NodeMinimums
 public sealed record NetworkThresholds
 {
     /// <summary>Minimum network speed of every Nomad client node.</summary>
-    [Option("network_min_mbps", "minimum network speed of every Nomad client node (Mbit/s)", Min = 1, Checklist = 25000)]
+    [Option("network_min_mbps", "minimum network speed of every Nomad client node (Mbit/s)", Min = 1, Checklist = 25000, Lines = "INFRA-HR-3", Unit = "Mbit/s")]
     public double NetworkMinMbps { get; init; } = 25_000;
 }

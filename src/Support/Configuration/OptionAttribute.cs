@@ -46,6 +46,15 @@ public sealed class OptionAttribute(string key, string doc) : Attribute
     /// that uses it says so ("thresholds.X is 1000; the checklist says 25000").
     /// </summary>
     public double Checklist { get; init; } = double.NaN;
+
+    /// <summary>
+    /// The checklist lines verified against this threshold (comma-separated ids), for "verified (tailored: ...)" in the
+    /// report when the target tailors it.
+    /// </summary>
+    public string? Lines { get; init; }
+
+    /// <summary>The unit the report names with the value ("cores", "GiB", "%").</summary>
+    public string? Unit { get; init; }
 }
 
 /// <summary>

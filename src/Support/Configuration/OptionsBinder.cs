@@ -110,6 +110,52 @@ public sealed class OptionsBinder(string file, string folder, List<string> probl
             : $"{Join(path, attr.Key)} is {Format(value)} on this target; the checklist says {Format(attr.Checklist)}";
     }
 
+    /// <summary>
+    /// Every threshold of <paramref name="options"/> (groups and nested sections included) whose value differs from
+    /// the checklist's own number: each must be declared under tailoring: in the target file.
+    /// </summary>
+    public static IEnumerable<ChecklistDeviation> ChecklistDeviations(object options, string path)
+    {
+        foreach (var prop in OptionProperties(options.GetType()))
+        {
+            var value = prop.GetValue(options);
+            if (value is null) continue;
+            if (prop.GetCustomAttribute<OptionGroupAttribute>() is not null)
+            {
+                foreach (var d in ChecklistDeviations(value, path)) yield return d;
+                continue;
+            }
+            var attr = prop.GetCustomAttribute<OptionAttribute>()!;
+            if (IsOptionsClass(prop.PropertyType))
+            {
+                foreach (var d in ChecklistDeviations(value, Join(path, attr.Key))) yield return d;
+                continue;
+            }
+            if (double.IsNaN(attr.Checklist)) continue;
+            var number = System.Convert.ToDouble(value, CultureInfo.InvariantCulture);
+            if (!number.Equals(attr.Checklist))
+                yield return new ChecklistDeviation(Join(path, attr.Key), number, attr.Checklist, attr.Unit ?? "",
+                    (attr.Lines ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+    }
+
+    /// <summary>Key paths of every option of <paramref name="type"/> that carries a checklist number.</summary>
+    public static IEnumerable<string> ChecklistNumberPaths(Type type, string path)
+    {
+        foreach (var prop in OptionProperties(type))
+        {
+            if (prop.GetCustomAttribute<OptionGroupAttribute>() is not null)
+            {
+                foreach (var p in ChecklistNumberPaths(prop.PropertyType, path)) yield return p;
+                continue;
+            }
+            var attr = prop.GetCustomAttribute<OptionAttribute>()!;
+            if (IsOptionsClass(prop.PropertyType))
+                foreach (var p in ChecklistNumberPaths(prop.PropertyType, Join(path, attr.Key))) yield return p;
+            else if (!double.IsNaN(attr.Checklist)) yield return Join(path, attr.Key);
+        }
+    }
+
     private sealed record Slot(PropertyInfo Property, OptionAttribute Attribute, object Owner);
 
     private sealed class Invalid

@@ -50,6 +50,23 @@ public sealed record TargetEnvironment
 
     /// <summary>performance: load profiles, the engine, the soak window and the storage benchmark.</summary>
     public PerformanceSection Performance { get; init; } = new();
+    /// <summary>change: the change ticket, window and required approvals (GOV-CM-*).</summary>
+    public ChangeOptions Change { get; init; } = new();
+
+    /// <summary>attestations: the policy for attestations and waivers.</summary>
+    public AttestationPolicyOptions Attestations { get; init; } = new();
+
+    /// <summary>ci_results: the application's own CI results (PREVAL-AT-3/4).</summary>
+    public ContinuousIntegration.CiResultsOptions CiResults { get; init; } = new();
+
+    /// <summary>documentation: the documents of DOCS-DU-* and NEXT-DOCS-1.</summary>
+    public Documentation.DocumentationOptions Documentation { get; init; } = new();
+
+    /// <summary>tailoring: every threshold that deviates from the checklist's number, with its reason and approver, by key path.</summary>
+    public IReadOnlyDictionary<string, Tailoring> Tailoring { get; init; } = new Dictionary<string, Tailoring>();
+
+    /// <summary>When the change window opened (change.window_start), or null.</summary>
+    public DateTimeOffset? ChangeWindowStart => Change.WindowStartTime;
 
     /// <summary>The section of <paramref name="key"/>, or null when the target does not declare it.</summary>
     public ServiceOptions? Service(string key) => Services.GetValueOrDefault(key);
@@ -128,15 +145,15 @@ public sealed record TlsDefaults
 public sealed record Expectations
 {
     /// <summary>Minimum Consul servers.</summary>
-    [Option("consul_servers", "minimum Consul servers (raft peers)", Min = 1, Checklist = 3)]
+    [Option("consul_servers", "minimum Consul servers (raft peers)", Min = 1, Checklist = 3, Lines = "INFRA-HR-1", Unit = "Consul servers")]
     public int ConsulServers { get; init; } = 3;
 
     /// <summary>Minimum Nomad servers.</summary>
-    [Option("nomad_servers", "minimum Nomad servers (raft peers)", Min = 1, Checklist = 3)]
+    [Option("nomad_servers", "minimum Nomad servers (raft peers)", Min = 1, Checklist = 3, Lines = "INFRA-HR-1", Unit = "Nomad servers")]
     public int NomadServers { get; init; } = 3;
 
     /// <summary>Recommended servers (a non-critical recommendation).</summary>
-    [Option("recommended_servers", "recommended servers per cluster (a non-critical recommendation)", Min = 1, Checklist = 5)]
+    [Option("recommended_servers", "recommended servers per cluster (a non-critical recommendation)", Min = 1, Checklist = 5, Lines = "INFRA-HR-1", Unit = "recommended servers")]
     public int RecommendedServers { get; init; } = 5;
 
     /// <summary>Drivers every Nomad client node must detect as healthy.</summary>
@@ -199,6 +216,10 @@ public sealed record Thresholds
     [OptionGroup("secrets")]
     public Secrets.SecretThresholds Secrets { get; init; } = new();
 
+    /// <summary>The application's own CI results (PREVAL-AT-3/4).</summary>
+    [OptionGroup("imported CI results")]
+    public ContinuousIntegration.CiThresholds Ci { get; init; } = new();
+
     /// <summary>Poll deadline (thresholds.poll_timeout_seconds).</summary>
     public TimeSpan PollTimeout => Polling.PollTimeout;
 }
@@ -253,6 +274,12 @@ public static class ServiceCatalog
         keys.AddRange(OptionsBinder.Describe(typeof(ScaleOptions), "scale"));
         keys.AddRange(OptionsBinder.Describe(typeof(ConfigurationSection), "configuration"));
         keys.AddRange(OptionsBinder.Describe(typeof(PerformanceSection), "performance"));
+        keys.AddRange(OptionsBinder.Describe(typeof(ChangeOptions), "change"));
+        keys.AddRange(OptionsBinder.Describe(typeof(AttestationPolicyOptions), "attestations"));
+        keys.AddRange(OptionsBinder.Describe(typeof(ContinuousIntegration.CiResultsOptions), "ci_results"));
+        keys.AddRange(OptionsBinder.Describe(typeof(Documentation.DocumentationOptions), "documentation"));
+        keys.Add(new("tailoring", "a mapping of KEY.PATH: { reason: TEXT, approver: NAME }", "",
+            "declares a threshold that differs from the checklist's own number (e.g. tailoring: { expect.node_minimums.cpu_cores: { reason: ..., approver: ... } }); an undeclared deviation stops the run at start", ""));
         return keys;
     }
 }

@@ -11,7 +11,8 @@ namespace Acceptance.Support.Configuration;
 /// </summary>
 public static class TargetFileLoader
 {
-    private static readonly string[] TopLevelKeys = ["name", "environment", "tls", "services", "expect", "thresholds", "scale", "configuration", "performance"];
+    private static readonly string[] TopLevelKeys = ["name", "environment", "tls", "services", "expect", "thresholds", "scale", "configuration",
+        "performance", "change", "attestations", "ci_results", "documentation", "tailoring"];
 
     /// <summary>Service keys a target file may declare.</summary>
     public static IReadOnlyCollection<string> KnownServices => ServiceCatalog.Types.Keys.ToList();
@@ -78,8 +79,14 @@ public static class TargetFileLoader
             Scale = binder.Bind<Nomad.ScaleOptions>(Child("scale"), "scale"),
             Configuration = binder.Bind<ConfigurationSection>(Child("configuration"), "configuration"),
             Performance = binder.Bind<Load.PerformanceSection>(Child("performance"), "performance"),
+            Change = binder.Bind<ChangeOptions>(Child("change"), "change"),
+            Attestations = binder.Bind<AttestationPolicyOptions>(Child("attestations"), "attestations"),
+            CiResults = binder.Bind<ContinuousIntegration.CiResultsOptions>(Child("ci_results"), "ci_results"),
+            Documentation = binder.Bind<Documentation.DocumentationOptions>(Child("documentation"), "documentation"),
+            Tailoring = ReadTailoring(binder, Child("tailoring")),
         };
         problems.AddRange(target.Performance.Problems().Select(p => $"{path}: {p}"));
+        CheckSignOffSettings(binder, root, target);
         target = EnvironmentOverrides.Apply(target, environment, problems);
 
         foreach (var (key, service) in target.Services)
@@ -93,6 +100,70 @@ public static class TargetFileLoader
 
         if (problems.Count > 0) throw new TargetConfigurationException(problems);
         return target;
+    }
+
+    /// <summary>tailoring: { KEY.PATH: { reason: TEXT, approver: NAME } }, every field checked.</summary>
+    private static IReadOnlyDictionary<string, Tailoring> ReadTailoring(OptionsBinder binder, YamlNode? node)
+    {
+        var map = new Dictionary<string, Tailoring>(StringComparer.Ordinal);
+        if (node is null) return map;
+        if (node is not YamlMappingNode m) { binder.Problem(node, "tailoring", "must be a mapping of KEY.PATH: { reason: TEXT, approver: NAME }"); return map; }
+        foreach (var (k, v) in m.Children)
+        {
+            var path = (k as YamlScalarNode)?.Value ?? "";
+            var field = $"tailoring.{path}";
+            if (v is not YamlMappingNode entry) { binder.Problem(v, field, "must be { reason: TEXT, approver: NAME }"); continue; }
+            string? Get(string key) => entry.Children.TryGetValue(new YamlScalarNode(key), out var x) && x is YamlScalarNode { Value: { } t } && !string.IsNullOrWhiteSpace(t) ? t.Trim() : null;
+            foreach (var extra in entry.Children.Keys.OfType<YamlScalarNode>().Where(x => x.Value is not ("reason" or "approver")))
+                binder.Problem(extra, $"{field}.{extra.Value}", "unknown field (expected one of: reason, approver)");
+            var missing = new[] { "reason", "approver" }.Where(f => Get(f) is null).ToList();
+            if (missing.Count > 0) { binder.Problem(entry, field, $"missing {string.Join(", ", missing)} (a tailoring says why and who approved it)"); continue; }
+            map[path] = new Tailoring(path, Get("reason")!, Get("approver")!, (int)k.Start.Line);
+        }
+        return map;
+    }
+
+    /// <summary>
+    /// The checks that span sections: every threshold that differs from the checklist's number is declared under
+    /// tailoring (and every tailoring names such a threshold); change.window_start is a date-time; per-line caps are ID=DAYS.
+    /// </summary>
+    private static void CheckSignOffSettings(OptionsBinder binder, YamlMappingNode root, TargetEnvironment target)
+    {
+        // The checklist's numbers are minimums: a target asking less must declare it; asking more is not a tailoring.
+        var deviations = ChecklistDeviations(target).ToList();
+        foreach (var d in deviations.Where(d => d.IsRelaxed && !target.Tailoring.ContainsKey(d.Path)))
+        {
+            var node = Find(root, d.Path);
+            var why = $"{d.Describe(null)} differs from the checklist's number and is not declared under tailoring: " +
+                      $"add tailoring: {{ {d.Path}: {{ reason: ..., approver: ... }} }} (docs/target-file.md#tailoring)";
+            if (node is not null) binder.Problem(node, d.Path, why); else binder.Problem(d.Path, why);
+        }
+        foreach (var t in target.Tailoring.Values.Where(t => deviations.All(d => d.Path != t.Path)))
+            binder.Problem($"tailoring.{t.Path}", $"(line {t.Line}) names no threshold that differs from the checklist's number " +
+                                                  $"(thresholds with a checklist number: {string.Join(", ", ChecklistNumberKeys())})");
+        if (target.Change.WindowStart is { } w && target.Change.WindowStartTime is null)
+            binder.Problem(Find(root, "change.window_start") ?? root, "change.window_start", $"'{w}' is not a date-time (ISO 8601, e.g. 2026-11-28T08:00:00Z)");
+        foreach (var e in target.Attestations.LineMaxValidityDays.Where(e => !target.Attestations.LineCaps().ContainsKey(e.Split('=')[0].Trim())))
+            binder.Problem(Find(root, "attestations.line_max_validity_days") ?? root, "attestations.line_max_validity_days", $"'{e}' is not ID=DAYS (DAYS >= 1)");
+    }
+
+    /// <summary>Every threshold of the target that differs from the checklist's own number.</summary>
+    public static IEnumerable<ChecklistDeviation> ChecklistDeviations(TargetEnvironment target) =>
+        OptionsBinder.ChecklistDeviations(target.Expect, "expect").Concat(OptionsBinder.ChecklistDeviations(target.Thresholds, "thresholds"));
+
+    private static IEnumerable<string> ChecklistNumberKeys() =>
+        OptionsBinder.ChecklistNumberPaths(typeof(Expectations), "expect").Concat(OptionsBinder.ChecklistNumberPaths(typeof(Thresholds), "thresholds"));
+
+    private static YamlNode? Find(YamlMappingNode root, string path)
+    {
+        YamlNode? node = root;
+        var parts = path.Split('.');
+        foreach (var part in parts)
+        {
+            if (node is not YamlMappingNode m || !m.Children.TryGetValue(new YamlScalarNode(part), out var next)) return null;
+            node = next;
+        }
+        return node;
     }
 
     private static YamlMappingNode Parse(string path, string fullPath)

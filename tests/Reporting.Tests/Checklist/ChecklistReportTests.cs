@@ -77,9 +77,11 @@ public sealed class ChecklistReportTests
         Line(r, "MON-MS-3").Status.Should().Be(LineStatus.NotVerified);
         Line(r, "MON-MS-3").Reason.Should().Be("Logs aggregated: no log endpoint in the target");
 
+        Line(r, "DOCS-TT-1").Status.Should().Be(LineStatus.NotVerified);
+        Line(r, "DOCS-TT-1").Reason.Should().Contain("no automated check covers this line");
+        Line(r, "DOCS-TT-1").Scenarios.Should().BeEmpty();
         Line(r, "GOV-CM-1").Status.Should().Be(LineStatus.NotVerified);
-        Line(r, "GOV-CM-1").Reason.Should().Contain("no automated check covers this line");
-        Line(r, "GOV-CM-1").Scenarios.Should().BeEmpty();
+        Line(r, "GOV-CM-1").Reason.Should().Contain("the run carries no change ticket");
 
         r.Scenarios.Should().HaveCount(8);
         (r.Count("passed"), r.Count("failed"), r.Count("broken"), r.Count("skipped")).Should().Be((4, 1, 2, 1));
@@ -154,13 +156,13 @@ public sealed class ChecklistReportTests
         var placeholders = files.Select(f => f.Result!)
             .Where(r => r.LabelValue(ChecklistReport.PlaceholderLabel) == ChecklistReport.PlaceholderValue).ToList();
         placeholders.Should().HaveCount(uncovered.Count);
-        var gov = placeholders.Single(p => p.FullName == "checklist: GOV-CM-1");
+        var gov = placeholders.Single(p => p.FullName == "checklist: DOCS-TT-1");
         gov.Status.Should().Be("skipped");
         gov.Name.Should().StartWith("Not verified: ");
         gov.Message.Should().StartWith("Not verified: no automated check");
-        gov.ChecklistIds.Should().Equal("GOV-CM-1");
-        gov.Tags.Should().Equal("checklist:GOV-CM-1", "not-verified");
-        var item = _catalog.Find("GOV-CM-1")!;
+        gov.ChecklistIds.Should().Equal("DOCS-TT-1");
+        gov.Tags.Should().Equal("checklist:DOCS-TT-1", "not-verified");
+        var item = _catalog.Find("DOCS-TT-1")!;
         (gov.Epic, gov.Feature, gov.Story, gov.Suite, gov.Severity).Should().Be((item.Phase, item.Section, item.Group, item.Section, "normal"));
 
         var again = ChecklistReport.Build(Results, _catalog, AttestationSet.Empty);
@@ -205,7 +207,14 @@ public sealed class ChecklistReportTests
 
         var r = ChecklistReport.Build(Results, _catalog, AttestationSet.Empty);
 
-        r.Lines.Should().OnlyContain(l => l.Status == LineStatus.Verified);
+        r.Lines.Where(l => !ManualHalves.NeedsAttestation(l.Item.Id)).Should().OnlyContain(l => l.Status == LineStatus.Verified);
+        r.Lines.Where(l => ManualHalves.NeedsAttestation(l.Item.Id)).Should().OnlyContain(l => l.Status == LineStatus.NotVerified,
+            "a line with a signed half needs its attestation (and GOV-CM-1 a change ticket) besides its scenarios");
+        r.SignOffStatus.Should().Be("Partial");
+        r.ExitCode(strict: true).Should().Be(1);
+
+        r = ChecklistReport.Build(Results, _catalog, SignOffEvidence.Complete(_dir, _catalog, Today));
+        r.Lines.Should().OnlyContain(l => l.Status == LineStatus.Verified || l.Status == LineStatus.Attested);
         r.SignOffStatus.Should().Be("Success");
         r.ExitCode(strict: false).Should().Be(0);
         r.ExitCode(strict: true).Should().Be(0);
@@ -248,15 +257,17 @@ public sealed class ChecklistReportTests
                 attested_by: bob
                 approver: carol
                 date: 2026-05-20
-                expires: 2026-08-20
+                expires: 2026-08-15
+                risk: low
+                ticket: CHG-1234
                 evidence: https://tickets.example/CHG-1234
                 note: walked through with the on-call team
             """);
         var set = AttestationSet.Load(file, _catalog, Today);
         set.DeployedBy.Should().Be("alice");
         set.Rejected.Should().BeEmpty();
-        set.Valid.Should().ContainSingle().Which.Should().Be(new Attestation("PREVAL-MV-1", "bob", "carol", new DateOnly(2026, 5, 20),
-            new DateOnly(2026, 8, 20), "https://tickets.example/CHG-1234", "walked through with the on-call team"));
+        set.Valid.Should().ContainSingle().Which.Should().BeEquivalentTo(new Attestation("PREVAL-MV-1", "bob", "carol", new DateOnly(2026, 5, 20),
+            new DateOnly(2026, 8, 15), "https://tickets.example/CHG-1234", "walked through with the on-call team") { Risk = "low", Ticket = "CHG-1234", Source = $"{file}:3" });
 
         var r = ChecklistReport.Build(Results, _catalog, set);
 
@@ -275,13 +286,13 @@ public sealed class ChecklistReportTests
     [Test]
     public void A_failed_check_is_not_hidden_by_an_attestation()
     {
-        var file = _dir.File("att.yaml", "deployed_by: alice\nattestations:\n  - { id: MON-MS-1, attested_by: bob, approver: carol, date: 2026-05-20, expires: 2026-08-20, evidence: 'https://t/1' }\n");
+        var file = _dir.File("att.yaml", "deployed_by: alice\nattestations:\n  - { id: MON-MS-1, attested_by: bob, approver: carol, date: 2026-05-20, expires: 2026-08-15, risk: low, ticket: T-1, evidence: 'https://t/1' }\n");
         ResultFiles.Write(Results, "scrape", "failed", message: "2 targets down", checklistIds: "MON-MS-1");
 
         Line(ChecklistReport.Build(Results, _catalog, AttestationSet.Load(file, _catalog, Today)), "MON-MS-1").Status.Should().Be(LineStatus.Failed);
     }
 
-    private static readonly string Valid = "    attested_by: bob\n    approver: carol\n    date: 2026-05-20\n    expires: 2026-08-20\n    evidence: https://tickets.example/CHG-1\n";
+    private static readonly string Valid = "    attested_by: bob\n    approver: carol\n    date: 2026-05-20\n    expires: 2026-08-15\n    risk: medium\n    ticket: CHG-1\n    evidence: https://tickets.example/CHG-1\n";
 
     [TestCase("id: PREVAL-MV-2\n    expires: 2026-05-31\n", "PREVAL-MV-2", "field expires: expired on 2026-05-31")]
     [TestCase("id: PREVAL-MV-2\n    approver: alice\n", "PREVAL-MV-2", "field approver: the approver must not be the deployer (alice)")]
@@ -307,7 +318,7 @@ public sealed class ChecklistReportTests
         set.Valid.Should().BeEmpty();
         var rejected = set.Rejected.Should().ContainSingle().Which;
         rejected.Id.Should().Be(id);
-        rejected.Reason.Should().StartWith($"{file}:3: ").And.EndWith(reason.EndsWith("not a date") ? reason + " (yyyy-MM-dd)" : reason);
+        rejected.Reason.Should().StartWith($"{file}:3: ").And.Contain(reason.EndsWith("not a date") ? reason + " (yyyy-MM-dd)" : reason);
 
         if (_catalog.Find(id) is not null)
         {
@@ -324,13 +335,13 @@ public sealed class ChecklistReportTests
 
         var set = AttestationSet.Load(file, _catalog, Today);
 
-        set.Rejected.Should().ContainSingle().Which.Reason.Should().Be($"{file}:3: missing approver, expires, evidence");
+        set.Rejected.Should().ContainSingle().Which.Reason.Should().Be($"{file}:3: missing approver, expires, risk, ticket, evidence");
     }
 
     [Test]
     public void An_attestation_expiring_today_still_counts()
     {
-        var file = _dir.File("att.yaml", "attestations:\n  - { id: PREVAL-MV-1, attested_by: bob, approver: carol, date: 2026-06-01, expires: 2026-06-01, evidence: 'https://t/1' }\n");
+        var file = _dir.File("att.yaml", "attestations:\n  - { id: PREVAL-MV-1, attested_by: bob, approver: carol, date: 2026-06-01, expires: 2026-06-01, risk: low, ticket: T-1, evidence: 'https://t/1' }\n");
         AttestationSet.Load(file, _catalog, Today).Valid.Should().ContainSingle();
     }
 

@@ -192,13 +192,13 @@ public sealed class CliTests
         var x = today.AddDays(30).ToString("yyyy-MM-dd");
         var att = _dir.File("att.yaml",
             "deployed_by: alice\nattestations:\n" +
-            $"  - {{ id: PREVAL-MV-1, attested_by: bob, approver: carol, date: {d}, expires: {x}, evidence: 'https://t/1' }}\n" +
-            $"  - {{ id: PREVAL-MV-2, attested_by: bob, approver: alice, date: {d}, expires: {x}, evidence: 'https://t/2' }}\n");
+            $"  - {{ id: PREVAL-MV-1, attested_by: bob, approver: carol, date: {d}, expires: {x}, risk: low, ticket: T-1, evidence: 'https://t/1' }}\n" +
+            $"  - {{ id: PREVAL-MV-3, attested_by: bob, approver: alice, date: {d}, expires: {x}, risk: low, ticket: T-1, evidence: 'https://t/2' }}\n");
 
         var run = Report("--attestations", att);
 
         run.ExitCode.Should().Be(0, run.All);
-        run.Stderr.Should().Contain("attestation for PREVAL-MV-2 not accepted").And.Contain("field approver");
+        run.Stderr.Should().Contain("attestation for PREVAL-MV-3 not accepted").And.Contain("field approver");
         Summary().GetProperty("lines").GetProperty("attested").GetInt32().Should().Be(1);
         File.ReadAllText(_dir.Combine("out", "checklist.md")).Should().Contain("**Deployed By**: alice");
     }
@@ -218,5 +218,62 @@ public sealed class CliTests
         var run = Acceptance("report", "--results", _dir.Combine("r"), "--checklist", _dir.Combine("no-checklist"), "--out", _dir.Combine("o"));
         run.ExitCode.Should().Be(2);
         NoStackTrace(run);
+    }
+
+    [Test]
+    public void Check_signoff_lists_every_problem_of_every_file_with_file_and_line_in_one_message_and_exits_2_fast()
+    {
+        var d = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd");
+        var att = _dir.File("att.yaml", "deployed_by: dana\nattestations:\n" +
+            $"  - {{ id: PREVAL-MV-1, attested_by: erin, approver: dana, date: {d}, expires: {DateTime.UtcNow.AddDays(400):yyyy-MM-dd}, risk: low, ticket: T, evidence: 'https://t/1' }}\n" +
+            $"  - {{ id: PREVAL-MV-3, attested_by: erin, approver: frank, date: {d}, expires: {d}, risk: low, ticket: T, evidence: 'https://t/1' }}\n" +
+            "  - { id: NOPE-1, attested_by: erin }\n");
+        var waivers = _dir.File("waivers.yaml", $"waivers:\n  - {{ id: MON-AC-4, justification: j, requested_by: erin, approver: erin, date: {d}, expires: {d}, risk: low }}\n");
+        var target = _dir.File("target.yaml", "name: t\nenvironment: staging\nservices:\n  prometheus: { address: 'http://127.0.0.1:9090' }\nexpect:\n  node_minimums: { cpu_cores: 2 }\n");
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var run = Acceptance("check-signoff", "--checklist", Repository.ChecklistDir, "--target", target, "--attestations", att, "--waivers", waivers);
+        watch.Stop();
+
+        run.ExitCode.Should().Be(2, run.All);
+        run.Stderr.Should().Contain("the sign-off inputs have 4 problem(s); the run does not start")
+            .And.Contain($"{target}:6: field expect.node_minimums.cpu_cores: 2 cores, checklist 16")
+            .And.Contain($"{att}:3: field expires: ").And.Contain("the policy allows at most 90").And.Contain("field approver: the approver must not be the deployer (dana)")
+            .And.Contain($"{att}:5: missing approver, date, expires, risk, ticket, evidence; field id: NOPE-1 is not a checklist line")
+            .And.Contain($"{waivers}:2: missing ticket; field approver: the approver must not be the requester");
+        run.Stderr.Should().NotContain(":4: missing", "PREVAL-MV-3 is well formed").And.Contain("warning: attestation for PREVAL-MV-3 will not count");
+        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10), "a generous bound for a loaded machine; bench: well under 2 s");
+        NoStackTrace(run);
+    }
+
+    [Test]
+    public void Check_signoff_accepts_the_documented_examples()
+    {
+        var run = Acceptance("check-signoff", "--checklist", Repository.ChecklistDir,
+            "--attestations", Path.Combine(Repository.Root, "docs", "examples", "attestations.yaml"),
+            "--waivers", Path.Combine(Repository.Root, "docs", "examples", "waivers.yaml"));
+        // the examples carry the dates of the run they were written for: valid, or (later) expired, never malformed
+        run.ExitCode.Should().Be(0, run.All);
+    }
+
+    [Test]
+    public void Report_carries_the_change_ticket_waivers_and_controls_in_summary_json()
+    {
+        ResultFiles.Write(_dir.Combine("results"), "flapping", "failed", message: "3 alerts flapped", checklistIds: "MON-AC-4");
+        var d = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd");
+        var x = DateTime.UtcNow.AddDays(5).ToString("yyyy-MM-dd");
+        var waivers = _dir.File("waivers.yaml", $"deployed_by: dana\nwaivers:\n  - {{ id: MON-AC-4, justification: re-tuning, requested_by: erin, approver: frank, date: {d}, expires: {x}, risk: low, ticket: RISK-1 }}\n");
+
+        var run = Report("--waivers", waivers, "--change", "CHG-42");
+
+        run.ExitCode.Should().Be(0, "the only failure is waived: " + run.All);
+        run.Stdout.Should().Contain("Change: CHG-42").And.Contain("WAIVED MON-AC-4: waived until");
+        var s = Summary();
+        s.GetProperty("change").GetString().Should().Be("CHG-42");
+        s.GetProperty("sign_off_rule").GetString().Should().StartWith("Success only when");
+        s.GetProperty("waived")[0].GetProperty("id").GetString().Should().Be("MON-AC-4");
+        s.GetProperty("waived")[0].GetProperty("real_outcome").GetString().Should().Be("failed: flapping: 3 alerts flapped");
+        s.GetProperty("controls").GetArrayLength().Should().BePositive("checklist/compliance-mapping.tsv is read by default");
+        File.ReadAllText(_dir.Combine("out", "checklist.md")).Should().Contain("**Change**: CHG-42").And.Contain("## Compliance controls");
     }
 }

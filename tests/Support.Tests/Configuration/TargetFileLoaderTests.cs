@@ -79,6 +79,10 @@ public sealed class TargetFileLoaderTests
               response_time_p95_ms: 250
               alert_pipeline_timeout_seconds: 60
               poll_timeout_seconds: 12
+            tailoring:
+              expect.node_minimums.cpu_cores: { reason: "the inference nodes are sized by load tests", approver: cab }
+              expect.node_minimums.memory_gb: { reason: "the inference nodes are sized by load tests", approver: cab }
+              expect.node_minimums.disk_gb: { reason: "data lives on the object store", approver: cab }
             """);
     }
 
@@ -359,5 +363,62 @@ public sealed class TargetFileLoaderRegressionTests
         var problems = FluentActions.Invoking(() => TargetFileLoader.Load(file, env))
             .Should().Throw<TargetConfigurationException>().Which.Problems;
         problems.Should().HaveCount(2);
+    }
+}
+
+public sealed class TailoringTests
+{
+    private static readonly IReadOnlyDictionary<string, string?> NoEnv = new Dictionary<string, string?>();
+    private TempDir _dir = null!;
+
+    [SetUp] public void SetUp() => _dir = new TempDir("tailoring");
+    [TearDown] public void TearDown() => _dir.Dispose();
+
+    private string Target(string expect, string tailoring = "") => _dir.File("target.yaml",
+        "name: t\nenvironment: staging\nservices:\n  prometheus: { address: 'http://127.0.0.1:9090' }\n" + expect + tailoring);
+
+    [Test]
+    public void An_undeclared_relaxation_of_a_checklist_number_stops_the_run_naming_file_line_and_numbers()
+    {
+        var file = Target("expect:\n  node_minimums: { cpu_cores: 2 }\nthresholds:\n  network_min_mbps: 1000\n  line_coverage_min_percent: 80\n");
+
+        var problems = FluentActions.Invoking(() => TargetFileLoader.Load(file, NoEnv)).Should().Throw<TargetConfigurationException>().Which.Problems;
+
+        problems.Should().HaveCount(3);
+        problems[0].Should().StartWith($"{file}:6: field expect.node_minimums.cpu_cores: 2 cores, checklist 16").And.Contain("not declared under tailoring");
+        problems[1].Should().StartWith($"{file}:8: field thresholds.network_min_mbps: 1000 Mbit/s, checklist 25000");
+        problems[2].Should().StartWith($"{file}:9: field thresholds.line_coverage_min_percent: 80 % line coverage, checklist 90");
+    }
+
+    [Test]
+    public void A_declared_tailoring_loads_and_a_stricter_number_needs_none()
+    {
+        var file = Target("expect:\n  consul_servers: 5\n  node_minimums: { cpu_cores: 2 }\n",
+            "tailoring:\n  expect.node_minimums.cpu_cores: { reason: 'a 2-core machine', approver: lead }\n");
+
+        var t = TargetFileLoader.Load(file, NoEnv);
+
+        t.Tailoring.Should().ContainKey("expect.node_minimums.cpu_cores").WhoseValue.Should().Be(new Tailoring("expect.node_minimums.cpu_cores", "a 2-core machine", "lead", 9));
+        var relaxed = TargetFileLoader.ChecklistDeviations(t).Where(d => d.IsRelaxed).Should().ContainSingle().Which;
+        relaxed.Lines.Should().Equal("INFRA-HR-2");
+        relaxed.Describe(t.Tailoring[relaxed.Path]).Should().Be("2 cores, checklist 16 (expect.node_minimums.cpu_cores: a 2-core machine; approved by lead)");
+        TargetFileLoader.ChecklistDeviations(t).Should().Contain(d => d.Path == "expect.consul_servers" && !d.IsRelaxed, "5 servers is more than the checklist's 3");
+    }
+
+    [Test]
+    public void Every_malformed_tailoring_is_listed()
+    {
+        var file = Target("expect:\n  node_minimums: { cpu_cores: 2 }\n",
+            "tailoring:\n  expect.node_minimums.cpu_cores: { reason: 'small' }\n  expect.services: { reason: r, approver: a }\n  thresholds.poll_timeout_seconds: oops\n" +
+            "change:\n  window_start: yesterday\nattestations:\n  line_max_validity_days: [ 'PREVAL-MV-4=soon' ]\n");
+
+        var problems = FluentActions.Invoking(() => TargetFileLoader.Load(file, NoEnv)).Should().Throw<TargetConfigurationException>().Which.Problems;
+
+        problems.Should().Contain(p => p.Contains("field tailoring.expect.node_minimums.cpu_cores: missing approver"));
+        problems.Should().Contain(p => p.Contains(":10: field tailoring.thresholds.poll_timeout_seconds: must be { reason: TEXT, approver: NAME }"));
+        problems.Should().Contain(p => p.Contains("tailoring.expect.services: (line 9) names no threshold"));
+        problems.Should().Contain(p => p.Contains("not declared under tailoring"), "an incomplete declaration does not count");
+        problems.Should().Contain(p => p.Contains("field change.window_start: 'yesterday' is not a date-time"));
+        problems.Should().Contain(p => p.Contains("field attestations.line_max_validity_days: 'PREVAL-MV-4=soon' is not ID=DAYS"));
     }
 }
