@@ -48,6 +48,19 @@ Feature: Infrastructure Requirements
       Given the target declares a Docker engine
       Then every stateful compose service mounts a named volume or a writable host path
 
+    @checklist:INFRA-SC-2 @mutating @critical
+    Scenario: The backup store accepts writes and holds a sound newest backup of each component
+      Given the target declares a backup store
+      Then a canary object can be written, read back and deleted in the backup store
+      And the newest backup of each component is fresh, plausibly large and matches its checksum
+
+    @checklist:INFRA-SC-4 @mutating @critical
+    Scenario: The disaster-recovery store accepts writes and holds a copy of every newest backup
+      Given the target declares a DR store
+      And the target declares a backup store
+      Then a canary object can be written, read back and deleted in the DR store
+      And the newest backup of each component is in the DR store with the same checksum
+
   Rule: Network Configuration (network monitoring)
 
     @checklist:INFRA-NC-5 @normal

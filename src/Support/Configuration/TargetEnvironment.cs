@@ -1,4 +1,5 @@
 using Acceptance.Support.Alertmanager;
+using Acceptance.Support.Backups;
 using Acceptance.Support.Capacity;
 using Acceptance.Support.Consul;
 using Acceptance.Support.Docker;
@@ -47,6 +48,15 @@ public sealed record TargetEnvironment
 
     /// <summary>configuration: configuration files, credential scanning and required environment.</summary>
     public ConfigurationSection Configuration { get; init; } = new();
+
+    /// <summary>backups: the scheduled backup jobs and the restore drill.</summary>
+    public BackupSection Backups { get; init; } = new();
+
+    /// <summary>retention: the data retention policies.</summary>
+    public RetentionSection Retention { get; init; } = new();
+
+    /// <summary>audit: the audit sources.</summary>
+    public AuditSection Audit { get; init; } = new();
 
     /// <summary>The section of <paramref name="key"/>, or null when the target does not declare it.</summary>
     public ServiceOptions? Service(string key) => Services.GetValueOrDefault(key);
@@ -108,6 +118,12 @@ public sealed record TargetEnvironment
 
     /// <summary>services.registry.</summary>
     public RegistryOptions Registry => Require<RegistryOptions>("registry");
+
+    /// <summary>services.backup_store.</summary>
+    public BackupStoreOptions BackupStore => Require<BackupStoreOptions>("backup_store");
+
+    /// <summary>services.dr_store.</summary>
+    public BackupStoreOptions DrStore => Require<BackupStoreOptions>("dr_store");
 
     /// <summary>Every secret reference the target file makes (for redaction of reports).</summary>
     public IEnumerable<SecretReference> SecretReferences() => Services.Values.SelectMany(s => s.Secrets().Select(x => x.Secret));
@@ -196,6 +212,10 @@ public sealed record Thresholds
     [OptionGroup("secrets")]
     public Secrets.SecretThresholds Secrets { get; init; } = new();
 
+    /// <summary>Backups and the restore drill.</summary>
+    [OptionGroup("backups")]
+    public BackupThresholds Backups { get; init; } = new();
+
     /// <summary>Poll deadline (thresholds.poll_timeout_seconds).</summary>
     public TimeSpan PollTimeout => Polling.PollTimeout;
 }
@@ -218,6 +238,8 @@ public static class ServiceCatalog
         ["ssh"] = typeof(SshOptions),
         ["docker"] = typeof(DockerOptions),
         ["registry"] = typeof(RegistryOptions),
+        ["backup_store"] = typeof(BackupStoreOptions),
+        ["dr_store"] = typeof(BackupStoreOptions),
     };
 
     /// <summary>A new section for <paramref name="key"/> with every default.</summary>
@@ -232,6 +254,8 @@ public static class ServiceCatalog
         "ssh" => "SSH bastion",
         "docker" => "Docker engine",
         "registry" => "private image registry",
+        "backup_store" => "backup store",
+        "dr_store" => "disaster-recovery store (a second backup location)",
         _ => char.ToUpperInvariant(key[0]) + key[1..],
     };
 
@@ -249,6 +273,9 @@ public static class ServiceCatalog
         keys.AddRange(OptionsBinder.Describe(typeof(Thresholds), "thresholds"));
         keys.AddRange(OptionsBinder.Describe(typeof(ScaleOptions), "scale"));
         keys.AddRange(OptionsBinder.Describe(typeof(ConfigurationSection), "configuration"));
+        keys.AddRange(OptionsBinder.Describe(typeof(BackupSection), "backups"));
+        keys.AddRange(OptionsBinder.Describe(typeof(RetentionSection), "retention"));
+        keys.AddRange(OptionsBinder.Describe(typeof(AuditSection), "audit"));
         return keys;
     }
 }

@@ -11,7 +11,7 @@ namespace Acceptance.Support.Configuration;
 /// </summary>
 public static class TargetFileLoader
 {
-    private static readonly string[] TopLevelKeys = ["name", "environment", "tls", "services", "expect", "thresholds", "scale", "configuration"];
+    private static readonly string[] TopLevelKeys = ["name", "environment", "tls", "services", "expect", "thresholds", "scale", "configuration", "backups", "retention", "audit"];
 
     /// <summary>Service keys a target file may declare.</summary>
     public static IReadOnlyCollection<string> KnownServices => ServiceCatalog.Types.Keys.ToList();
@@ -77,6 +77,9 @@ public static class TargetFileLoader
             Thresholds = binder.Bind<Thresholds>(Child("thresholds"), "thresholds"),
             Scale = binder.Bind<Nomad.ScaleOptions>(Child("scale"), "scale"),
             Configuration = binder.Bind<ConfigurationSection>(Child("configuration"), "configuration"),
+            Backups = binder.Bind<Backups.BackupSection>(Child("backups"), "backups"),
+            Retention = binder.Bind<Backups.RetentionSection>(Child("retention"), "retention"),
+            Audit = binder.Bind<Backups.AuditSection>(Child("audit"), "audit"),
         };
         target = EnvironmentOverrides.Apply(target, environment, problems);
 
@@ -84,6 +87,8 @@ public static class TargetFileLoader
         {
             if (service is ServiceEndpoint { CaFile: { } ca } && !File.Exists(ca))
                 problems.Add($"{path}: field services.{key}.ca_file: file {ca} does not exist");
+            if (service is Backups.BackupStoreOptions { Parts: null } store)
+                problems.Add($"{path}: field services.{key}.address: '{store.Address}' is not sftp://USER@HOST:PORT/PATH");
             foreach (var (field, secret) in service.Secrets())
                 if (secret.Problem(environment) is { } why)
                     problems.Add($"{path}: field services.{key}.{field}: {why}");
