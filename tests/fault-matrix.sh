@@ -74,6 +74,17 @@ faults-c	DEPLOY-SD-1	consul.server-down	consul-server-3 (server) is failed
 faults-c	INFRA-HR-1	consul.server-down	fewer than expect.consul_servers
 faults-c	INFRA-HR-4	nomad.flat-network	no node is placed on the management segment
 faults-c	SEC-SM-4	nomad.token-old	not rotated
+faults-d	MON-BV-1	backup.job-fails	FAILED
+faults-d	GOV-SC-3	audit.sshd-off	is not in the audit log
+faults-d	GOV-SC-4	retention.old-artifact	fault-matrix-old-artifact.bin
+faults-e	MON-BV-2	backup.corrupt	checksum mismatch
+faults-e	INFRA-SC-2	backup.corrupt	checksum mismatch
+faults-e	INFRA-SC-4	backup.dr-missing	missing in the DR store
+faults-f	MON-BV-2	backup.stale	older than backups.window_minutes
+faults-f	INFRA-SC-2	storage.readonly	write
+faults-g	MON-BV-3	backup.restore-empty	did not bring the data back
+strict-target	MON-BV-2	retention.backups_min_count 9999	fewer than retention.backups_min_count
+strict-target	MON-BV-3	thresholds.rto_minutes 0.0001	more than thresholds.rto_minutes
 strict-target	DEPLOY-ID-4	expect.host_volumes + missing volume	fault-matrix-missing-volume
 strict-target	INFRA-SC-1	expect.host_volumes + missing volume	fault-matrix-missing-volume
 strict-target	INFRA-HR-2	expect.node_minimums 4096 cores	4096
@@ -124,8 +135,12 @@ declare -A SANDBOX_FAULTS=(
   [faults-a]="consul.acl-disabled nomad.acl-disabled consul.check-critical nomad.node-down grafana.panel-no-data webhook.down"
   [faults-b]="consul.no-leader nomad.server-down grafana.datasource-unhealthy nomad.low-capacity"
   [faults-c]="nomad.no-leader consul.server-down nomad.flat-network nomad.token-old"
+  [faults-d]="backup.job-fails audit.sshd-off retention.old-artifact"
+  [faults-e]="backup.corrupt backup.dr-missing"
+  [faults-f]="backup.stale storage.readonly"
+  [faults-g]="backup.restore-empty"
 )
-FAULT_RUNS=(faults-a faults-b faults-c strict-target private-prometheus)
+FAULT_RUNS=(faults-a faults-b faults-c faults-d faults-e faults-f faults-g strict-target private-prometheus)
 
 # ---------------------------------------------------------------------------------------------- helpers
 # Lines that a scenario in features/ carries.
@@ -269,6 +284,8 @@ if 'scan_files' in c:
 if c.get('required_env'):
     c['required_env'] = list(c['required_env']) + ['job ml-training-nightly: FAULT_MATRIX_MISSING']
     c['production_env'] = list(c.get('production_env') or []) + ['job ml-training-nightly: ML_PLATFORM_ENV =~ ^production$']
+s.setdefault('retention', {})['backups_min_count'] = 9999
+s['thresholds']['rto_minutes'] = 0.0001
 save("strict-target", s)
 
 p = copy.deepcopy(base)

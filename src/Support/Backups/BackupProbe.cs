@@ -50,13 +50,19 @@ public sealed class BackupProbe(NomadClient nomad, PrometheusClient? prometheus,
         var job = await nomad.GetInNamespaceAsync($"v1/job/{Uri.EscapeDataString(e.JobId)}", ct);
         if (job.StatusCode == 404) return new(e, false, false, null, false, false, false, [], metric);
         if (!job.IsSuccess) throw ServiceResponseException.For(job);
-        var j = job.Json();
+        var (periodic, spec, enabled, overlap, stopped) = ParsePeriodic(job.Json());
+        return new(e, true, periodic, spec, enabled, overlap, stopped, await RunsAsync(e.JobId, ct), metric);
+    }
+
+    /// <summary>The periodic block of a job as GET /v1/job/:id returns it.</summary>
+    public static (bool Periodic, string? Spec, bool Enabled, bool ProhibitOverlap, bool Stopped) ParsePeriodic(JsonElement j)
+    {
         var periodic = j.TryGetProperty("Periodic", out var p) && p.ValueKind == JsonValueKind.Object;
         var spec = periodic && p.TryGetProperty("Spec", out var s) ? s.GetString() : null;
         var enabled = periodic && (!p.TryGetProperty("Enabled", out var en) || en.ValueKind != JsonValueKind.False);
         var overlap = periodic && p.TryGetProperty("ProhibitOverlap", out var po) && po.ValueKind == JsonValueKind.True;
         var stopped = j.TryGetProperty("Stop", out var st) && st.ValueKind == JsonValueKind.True;
-        return new(e, true, periodic, spec, enabled, overlap, stopped, await RunsAsync(e.JobId, ct), metric);
+        return (periodic, spec, enabled, overlap, stopped);
     }
 
     /// <summary>The periodic children of <paramref name="jobId"/>, newest first (/v1/jobs?prefix=ID/periodic-).</summary>
