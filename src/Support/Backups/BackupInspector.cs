@@ -77,7 +77,9 @@ public sealed class BackupDrillRunner(BackupProbe probe, BackupStore primary, Co
             cleanup.Push(new ConsulKeyUndo(consul, canaryKey));
         }
         var liveUids = grafana is null ? [] : (await grafana.DashboardsAsync(ct)).Select(d => d.Uid).ToList();
+        var total = System.Diagnostics.Stopwatch.StartNew();
         var forced = await Task.WhenAll(jobs.Select(j => ForceAndWaitAsync(j, ct)));
+        var backupsTook = total.Elapsed;
         var drill = new RestoreDrill(target.Backups.Restore, evidence, s => cleanup.Push(s));
         var results = new List<RestoreResult>();
         foreach (var (job, failure, since) in forced)
@@ -103,6 +105,9 @@ public sealed class BackupDrillRunner(BackupProbe probe, BackupStore primary, Co
                 _ => await drill.GrafanaAsync(newest, bytes, liveUids, ct),
             });
         }
+        // one line for bench/restore-drill.sh (and anyone reading the run's output)
+        Console.WriteLine($"[restore drill] {string.Join("; ", results.Select(r => $"{r.Component} {r.Took.TotalSeconds:F2} s{(r.Restored ? "" : " NOT restored")}"))}; " +
+                          $"forced backups {backupsTook.TotalSeconds:F2} s; drill total {total.Elapsed.TotalSeconds:F2} s");
         return results;
     }
 
