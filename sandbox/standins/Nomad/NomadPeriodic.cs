@@ -31,6 +31,8 @@ public sealed partial class NomadService
             List<JobRecord> due;
             lock (_lock)
             {
+                // a job registered in this minute launches at its next cron time, as Nomad's periodic dispatcher does
+                foreach (var j in _jobs.Values.Where(j => j.IsPeriodic && !_lastPeriodicMinute.ContainsKey(j.ID))) _lastPeriodicMinute[j.ID] = minute;
                 due = _jobs.Values.Where(j => j.IsPeriodic && !j.Stop && j.Spec["Periodic"]!["Enabled"].Bool(true)
                         && _lastPeriodicMinute.GetValueOrDefault(j.ID) != minute
                         && Cron.Matches(j.Spec["Periodic"]!["Spec"]?.ToString() ?? "", now))
