@@ -70,8 +70,8 @@ public sealed class BackupDrillRunner(BackupProbe probe, BackupStore primary, Co
         string? canaryKey = null, canaryValue = null;
         if (consul is not null && jobs.Any(j => j.Component == "consul"))
         {
-            canaryKey = $"acceptance/backup-canary-{runId}";
-            canaryValue = RestoreDrill.NewCanaryValue();
+            canaryKey = $"{DrillLeftovers.CanaryPrefix}{runId}";
+            canaryValue = DrillLeftovers.NewCanaryValue(DateTimeOffset.UtcNow);
             var put = await consul.Http.SendAsync(HttpMethod.Put, $"v1/kv/{canaryKey}", new StringContent(canaryValue), ct: ct);
             if (!put.IsSuccess) throw ServiceResponseException.For(put);
             cleanup.Push(new ConsulKeyUndo(consul, canaryKey));

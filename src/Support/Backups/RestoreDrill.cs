@@ -232,7 +232,4 @@ public sealed class RestoreDrill(RestoreOptions options, EvidenceLog evidence, F
 
     private static string Kind(HttpResponseMessage r) =>
         r.Headers.TryGetValues("X-Sandbox-Standin", out _) ? "a STAND-IN restoring its own snapshot format (labelled: not the product's format)" : "the real product";
-
-    /// <summary>A KV canary value (random).</summary>
-    public static string NewCanaryValue() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
 }
