@@ -128,14 +128,14 @@ public sealed class RestoreDrill(RestoreOptions options, EvidenceLog evidence, F
         var scratch = own(ScratchInstance.Start("scratch Prometheus", options.PrometheusBinary, dir, port,
             [$"--config.file={config}", $"--storage.tsdb.path={data}", $"--web.listen-address=127.0.0.1:{port}", "--storage.tsdb.retention.time=100y", "--log.level=warn"]));
         await scratch.WaitReadyAsync(Http, "-/ready", ReadyDeadline, ct);
-        var at = backup.Modified.ToUnixTimeSeconds() - 5;
-        var url = new Uri(scratch.BaseUri, $"api/v1/query?query={Uri.EscapeDataString(options.PrometheusQuery)}&time={at}");
+        var at = backup.Modified.ToUnixTimeMilliseconds() / 1000.0;   // the stored time: the snapshot was taken before it
+        var url = new Uri(scratch.BaseUri, $"api/v1/query?query={Uri.EscapeDataString(options.PrometheusQuery)}&time={at.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)}");
         var body = await Http.GetStringAsync(url, ct);
         using var doc = JsonDocument.Parse(body);
         var n = doc.RootElement.GetProperty("data").GetProperty("result").GetArrayLength();
         sw.Stop();
         evidence.Note($"restore drill: scratch Prometheus GET {url} → {n} series");
-        return new RestoreResult("prometheus", backup.Name, n > 0, $"'{options.PrometheusQuery}' at {DateTimeOffset.FromUnixTimeSeconds(at).UtcDateTime:HH:mm:ss} UTC: {n} series",
+        return new RestoreResult("prometheus", backup.Name, n > 0, $"'{options.PrometheusQuery}' at {backup.Modified.UtcDateTime:HH:mm:ss} UTC: {n} series",
             sw.Elapsed, "real Prometheus on the restored snapshot");
     }
 
