@@ -172,7 +172,7 @@ public sealed class RestoreDrill(RestoreOptions options, EvidenceLog evidence, F
             using var r = await Http.SendAsync(put, ct);
             evidence.Note($"restore drill: scratch Consul PUT /v1/snapshot ({bytes.Length} bytes) → {(int)r.StatusCode}");
             if (!r.IsSuccessStatusCode)
-                return new RestoreResult("consul", backup.Name, false, $"PUT /v1/snapshot answered {(int)r.StatusCode}: {(await r.Content.ReadAsStringAsync(ct)).Trim()}", sw.Elapsed, Kind(r));
+                return new RestoreResult("consul", backup.Name, false, $"PUT /v1/snapshot answered {(int)r.StatusCode}: {(await r.Content.ReadAsStringAsync(ct)).Trim()}", sw.Elapsed, Kind(r, "restoring its own snapshot format"));
         }
         using var get = new HttpRequestMessage(HttpMethod.Get, new Uri(scratch.BaseUri, $"v1/kv/{canaryKey}?raw"));
         if (token is not null) get.Headers.Add("X-Consul-Token", token);
@@ -180,7 +180,7 @@ public sealed class RestoreDrill(RestoreOptions options, EvidenceLog evidence, F
         var value = g.IsSuccessStatusCode ? await g.Content.ReadAsStringAsync(ct) : null;
         sw.Stop();
         return new RestoreResult("consul", backup.Name, value == canaryValue,
-            value is null ? $"KV canary {canaryKey}: {(int)g.StatusCode} (absent)" : value == canaryValue ? $"KV canary {canaryKey}: same value" : $"KV canary {canaryKey}: a different value", sw.Elapsed, Kind(g));
+            value is null ? $"KV canary {canaryKey}: {(int)g.StatusCode} (absent)" : value == canaryValue ? $"KV canary {canaryKey}: same value" : $"KV canary {canaryKey}: a different value", sw.Elapsed, Kind(g, "restoring its own snapshot format"));
     }
 
     /// <summary>Imports a Grafana export (dashboards through POST /api/dashboards/db) into a scratch Grafana and compares the dashboards' uids and titles.</summary>
@@ -219,7 +219,7 @@ public sealed class RestoreDrill(RestoreOptions options, EvidenceLog evidence, F
         var observed = $"live uids [{string.Join(", ", liveUids)}]; exported {string.Join(", ", exported.Select(e => $"{e.Uid} v{e.Version}"))}; " +
                        $"restored [{string.Join(", ", restored.Select(r => r.Uid))}]" + (missing.Count > 0 ? $"; missing {string.Join(", ", missing)}" : "") +
                        (titles.Count > 0 ? $"; other titles {string.Join(", ", titles)}" : "");
-        return new RestoreResult("grafana", backup.Name, liveUids.Count > 0 && missing.Count == 0 && titles.Count == 0, observed, sw.Elapsed, Kind(s));
+        return new RestoreResult("grafana", backup.Name, liveUids.Count > 0 && missing.Count == 0 && titles.Count == 0, observed, sw.Elapsed, Kind(s, "importing the dashboards through Grafana's API"));
     }
 
     private static string? TokenOf(string? file, string dir)
@@ -230,6 +230,6 @@ public sealed class RestoreDrill(RestoreOptions options, EvidenceLog evidence, F
         return File.Exists(path) ? File.ReadAllText(path).Trim() : throw new EnvironmentProblemException($"backups.restore: token file {path} was not written by the scratch instance");
     }
 
-    private static string Kind(HttpResponseMessage r) =>
-        r.Headers.TryGetValues("X-Sandbox-Standin", out _) ? "a STAND-IN restoring its own snapshot format (labelled: not the product's format)" : "the real product";
+    private static string Kind(HttpResponseMessage r, string what) =>
+        r.Headers.TryGetValues("X-Sandbox-Standin", out _) ? $"a STAND-IN {what} (labelled: not the product)" : "the real product";
 }
