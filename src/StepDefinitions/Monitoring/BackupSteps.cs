@@ -16,6 +16,9 @@ public sealed class BackupScenarioState
     /// <summary>The non-existent user of the audited login attempt (run-scoped).</summary>
     public string AuditUser { get; } = $"acceptance-audit-{RunContext.RunId}-{Guid.NewGuid().ToString("N")[..6]}".ToLowerInvariant();
 
+    /// <summary>The run-scoped Docker volume of the audited engine action.</summary>
+    public string AuditVolume => AuditUser;
+
     /// <summary>When the audited action happened.</summary>
     public DateTimeOffset AuditActionAt { get; set; }
 }
@@ -68,6 +71,19 @@ public sealed class BackupSteps(ScenarioServices services, Checks checks, Cleanu
     [Then("sshd's authentication log records the attempt within the audit deadline")]
     public Task ThenSshdAuditRecorded() => checks.EventuallyAsync("sshd audit log records the login attempt",
         ct => services.RemoteHost.AuditAsync(services.Target.Audit, state.AuditUser, state.AuditActionAt, ct),
+        f => BackupRules.AuditRecorded([f], services.Target.Audit));
+
+    [When("the suite creates and removes a run-scoped Docker volume")]
+    public async Task WhenAuditedVolume()
+    {
+        services.Target.RequireSetting(services.Target.Audit.DockerEvents ? "true" : null, "audit.docker_events", "the Docker engine is not named as an audit source");
+        state.AuditActionAt = DateTimeOffset.UtcNow;
+        await (await DockerAudit.CreateVolumeAsync(services.Docker, state.AuditVolume)).DisposeAsync();
+    }
+
+    [Then("the Docker engine's events record the volume's creation within the audit deadline")]
+    public Task ThenDockerAuditRecorded() => checks.EventuallyAsync("Docker events record the volume",
+        ct => DockerAudit.CreateEventAsync(services.Docker, state.AuditVolume, state.AuditActionAt, ct),
         f => BackupRules.AuditRecorded([f], services.Target.Audit));
 
     [Then("the training-data volume holds nothing older than the retention policy")]

@@ -137,6 +137,10 @@ public sealed record AuditSection
     [Option("sshd_log", "sshd's authentication log (a file, or the syslog's auth.log) on the host of services.ssh: the suite's login must appear in it")]
     public string? SshdLog { get; init; }
 
+    /// <summary>Docker events.</summary>
+    [Option("docker_events", "the Docker engine of services.docker is an audit source: its event log must record a volume the suite creates")]
+    public bool DockerEvents { get; init; }
+
     /// <summary>Deadline.</summary>
     [Option("max_delay_seconds", "an action of the suite must appear in each audit log within this (seconds)", Min = 1, Max = 600)]
     public double MaxDelaySeconds { get; init; } = 15;
