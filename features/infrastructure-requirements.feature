@@ -52,6 +52,19 @@ Feature: Infrastructure Requirements
     Scenario: Every data volume meets the storage benchmark thresholds
       Then every data volume meets the storage thresholds in a bounded fio benchmark
 
+    @checklist:INFRA-SC-2 @mutating @critical
+    Scenario: The backup store accepts writes and holds a sound newest backup of each component
+      Given the target declares a backup store
+      Then a canary object can be written, read back and deleted in the backup store
+      And the newest backup of each component is fresh, plausibly large and matches its checksum
+
+    @checklist:INFRA-SC-4 @mutating @critical
+    Scenario: The disaster-recovery store accepts writes and holds a copy of every newest backup
+      Given the target declares a DR store
+      And the target declares a backup store
+      Then a canary object can be written, read back and deleted in the DR store
+      And the newest backup of each component is in the DR store with the same checksum
+
   Rule: Network Configuration (network monitoring)
 
     @checklist:INFRA-NC-2 @critical

@@ -74,3 +74,26 @@ Feature: Monitoring and Alerting
     @checklist:MON-BV-4 @critical
     Scenario: Backup age is monitored by a critical alert
       Then Prometheus has a critical alerting rule for backup age
+
+    @checklist:MON-BV-1 @critical
+    Scenario: Every expected backup job is scheduled as a Nomad periodic job
+      Given the target declares Nomad
+      Then every expected backup job is a periodic job on its expected schedule
+
+    @checklist:MON-BV-1 @critical
+    Scenario: Every backup job ran within its window and its last run succeeded
+      Given the target declares Nomad
+      Then every backup job ran within its window, its last run succeeded and the backup metric agrees
+
+    @checklist:MON-BV-2 @critical
+    Scenario: The newest backup of each component is fresh and intact, and backups are kept by the retention policy
+      Given the target declares a backup store
+      Then the newest backup of each component is fresh, plausibly large and matches its checksum
+      And the backup store keeps backups by the retention policy
+
+    @checklist:MON-BV-3 @mutating @critical
+    Scenario: The newest backups restore into scratch instances within the recovery time objective
+      Given the target declares Nomad
+      And the target declares a backup store
+      When the newest backup of each component is restored into scratch instances
+      Then every restore brought its data back within the recovery time objective

@@ -209,7 +209,7 @@ start_svc() {
       start_bg "$s" prometheus --config.file="$CONF/prometheus.yml" \
       --web.config.file="$CONF/web-config.yml" --web.listen-address="$H:$PROMETHEUS_PORT" \
       --web.external-url="$ext" --web.route-prefix=/ --storage.tsdb.path="$DATA/prometheus" \
-      --storage.tsdb.retention.time=15d ;;
+      --storage.tsdb.retention.time=15d --web.enable-admin-api ;;
     haproxy) start_bg "$s" haproxy -db -f "$CONF/haproxy.cfg" ;;
     dnsmasq) start_bg "$s" dnsmasq --keep-in-foreground --conf-file="$CONF/dnsmasq.conf" ;;
     sshd) mkdir -p /run/sshd; start_bg "$s" /usr/sbin/sshd -D -e -f "$CONF/sshd_config" ;;

@@ -87,6 +87,17 @@ faults-c	INFRA-HR-4	nomad.flat-network	no node is placed on the management segme
 faults-c	SEC-SM-4	nomad.token-old	not rotated
 faults-c	POSTVAL-FT-3	prometheus.ui-path	/prometheus/classic/graph → 404
 faults-c	POSTVAL-FT-4	grafana.panel-error	shows an error badge
+faults-d	MON-BV-1	backup.job-fails	FAILED
+faults-d	GOV-SC-3	audit.sshd-off	is not in the audit log
+faults-d	GOV-SC-4	retention.old-artifact	fault-matrix-old-artifact.bin
+faults-e	MON-BV-2	backup.corrupt	checksum mismatch
+faults-e	INFRA-SC-2	backup.corrupt	checksum mismatch
+faults-e	INFRA-SC-4	backup.dr-missing	missing in the DR store
+faults-f	MON-BV-2	backup.stale	older than backups.window_minutes
+faults-f	INFRA-SC-2	storage.readonly	write
+faults-g	MON-BV-3	backup.restore-empty	did not bring the data back
+strict-target	MON-BV-2	retention.backups_min_count 9999	fewer than retention.backups_min_count
+strict-target	MON-BV-3	thresholds.rto_minutes 0.0001	more than thresholds.rto_minutes
 strict-target	DEPLOY-ID-4	expect.host_volumes + missing volume	fault-matrix-missing-volume
 strict-target	INFRA-SC-1	expect.host_volumes + missing volume	fault-matrix-missing-volume
 strict-target	INFRA-HR-2	expect.node_minimums 4096 cores	4096
@@ -155,8 +166,12 @@ declare -A SANDBOX_FAULTS=(
   [faults-b]="consul.no-leader nomad.server-down grafana.datasource-unhealthy nomad.low-capacity dns.record-missing grafana.anonymous"
   [faults-c]="nomad.no-leader consul.server-down nomad.flat-network nomad.token-old grafana.default-admin prometheus.ui-path grafana.panel-error"
   [faults-perf]="perf.slow-backend perf.erroring-backend perf.memory-leak perf.disk-filling"
+  [faults-d]="backup.job-fails audit.sshd-off retention.old-artifact"
+  [faults-e]="backup.corrupt backup.dr-missing"
+  [faults-f]="backup.stale storage.readonly"
+  [faults-g]="backup.restore-empty"
 )
-FAULT_RUNS=(faults-a faults-b faults-c faults-perf strict-target private-prometheus no-engine)
+FAULT_RUNS=(faults-a faults-b faults-c faults-perf strict-target private-prometheus no-engine faults-d faults-e faults-f faults-g)
 
 # ---------------------------------------------------------------------------------------------- helpers
 # Lines that a scenario in features/ carries.
@@ -313,6 +328,8 @@ if doc.get('runbooks'):
     doc['runbooks'] = list(doc['runbooks']) + [doc['runbooks'][0].rsplit('/runbooks/', 1)[0] + '/runbooks/fault-matrix-missing-runbook']
 ci = s.setdefault('ci_results', {})
 ci['test_results'] = list(ci.get('test_results') or []) + [f"{work}/fault-matrix.junit.xml"]
+s.setdefault('retention', {})['backups_min_count'] = 9999
+s['thresholds']['rto_minutes'] = 0.0001
 save("strict-target", s)
 
 k = copy.deepcopy(base)

@@ -122,6 +122,9 @@ public static class Program
         if (target.Service("docker") is Acceptance.Support.Docker.DockerOptions docker && docker.DrillProject is not null)
             Sweep("rollback-drill leftovers", $"no rollback-drill project ({docker.DrillProject}) left behind by earlier runs",
                 () => Acceptance.Support.Docker.ComposeRollbackDrill.RemoveLeftoversAsync(docker, grace, evidence));
+        if (target.Backups.Jobs.Count > 0)
+            Sweep("restore-drill leftovers", "no restore-drill scratch instance or KV canary left behind by earlier runs",
+                () => Acceptance.Support.Backups.DrillLeftovers.RemoveAsync(target, grace, evidence));
         return rc;
     }
 

@@ -11,7 +11,7 @@ namespace StandIns.Consul;
 /// Consul stand-in: a three-server cluster view with ACLs (default deny), real periodic health checks of
 /// the sandbox services, an in-memory KV store and the fault switches consul.*.
 /// </summary>
-public sealed class ConsulService : IStandInService
+public sealed partial class ConsulService : IStandInService
 {
     private const string Dc = "dc1";
     private readonly SandboxState _s;
@@ -164,6 +164,7 @@ public sealed class ConsulService : IStandInService
             case ("health", "state") when rest.Length == 2: await Get(ctx, () => HealthState(ctx, rest[1])); return;
             case ("health", "checks") when rest.Length == 2: await Get(ctx, () => HealthChecks(ctx, rest[1])); return;
             case ("health", "node") when rest.Length == 2: await Get(ctx, () => HealthNode(ctx, rest[1])); return;
+            case ("snapshot", ""): await Snapshot(ctx); return;
             case ("kv", _): await Kv(ctx, string.Join('/', rest) + (ctx.Request.Path.Value!.EndsWith('/') && rest.Length > 0 ? "/" : "")); return;
             case ("acl", "token") when rest.Length == 2 && rest[1] == "self": await Get(ctx, () => AclTokenSelf(ctx)); return;
             case ("acl", "tokens"): await Get(ctx, () => AclList(ctx, tokens: true)); return;

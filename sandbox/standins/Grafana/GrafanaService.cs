@@ -174,6 +174,10 @@ public sealed class GrafanaService : IStandInService
                 Need(who, Role.Viewer, "folders:read");
                 await Http.Json(ctx, new[] { new { id = 1, uid = FolderUid, title = FolderTitle } });
                 return;
+            case "dashboards" when seg.Length == 3 && seg[2] == "db" && m == "POST":
+                Need(who, Role.Editor, "dashboards:write");
+                await SaveDashboard(ctx);
+                return;
             case "dashboards" when seg.Length == 4 && seg[2] == "uid" && IsGet(m):
                 Need(who, Role.Viewer, "dashboards:read");
                 await DashboardByUid(ctx, seg[3]);
@@ -587,6 +591,32 @@ public sealed class GrafanaService : IStandInService
                 });
             }
         return result;
+    }
+
+    /// <summary>POST /api/dashboards/db as Grafana answers it: a new uid is saved as version 1, an existing one needs overwrite and gets version + 1.</summary>
+    private async Task SaveDashboard(HttpContext ctx)
+    {
+        var body = await Http.BodyJson(ctx) as JsonObject;
+        if (body?["dashboard"] is not JsonObject incoming || incoming["title"] is null) { await Http.Json(ctx, 400, new { message = "bad request data" }); return; }
+        var d = incoming.DeepClone().AsObject();
+        var uid = d["uid"]?.ToString() is { Length: > 0 } u ? u : Guid.NewGuid().ToString("N")[..14];
+        d["uid"] = uid;
+        long version;
+        lock (_dashboards)
+        {
+            var existing = _dashboards.FindIndex(x => x["uid"]?.ToString() == uid);
+            if (existing >= 0 && !body["overwrite"].Bool()) { version = -1; }
+            else
+            {
+                version = existing >= 0 ? _dashboards[existing]["version"].Long(1) + 1 : 1;
+                d["version"] = version;
+                d["id"] = existing >= 0 ? _dashboards[existing]["id"].Long() : 2 + _dashboards.Count;
+                if (existing >= 0) _dashboards[existing] = d; else _dashboards.Add(d);
+            }
+        }
+        if (version < 0) { await Http.Json(ctx, 412, new { message = "A dashboard with the same uid already exists", status = "name-exists" }); return; }
+        var slug = Slug(d["title"]!.ToString());
+        await Http.Json(ctx, new { id = d["id"].Long(), uid, url = $"/d/{uid}/{slug}", status = "success", version, slug });
     }
 
     private async Task DashboardByUid(HttpContext ctx, string uid)

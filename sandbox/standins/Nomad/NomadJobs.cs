@@ -404,16 +404,8 @@ public sealed partial class NomadService
         var parent = GetJob(id);
         RequireLeader();
         if (!parent.IsPeriodic) throw new HttpError(400, "can't force launch non-periodic job");
-        var child = parent.Spec.DeepClone().AsObject();
-        var childId = $"{id}/periodic-{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}";
-        lock (_lock) while (_jobs.ContainsKey(childId)) childId += "0";
-        child["ID"] = childId;
-        child["Name"] = childId;
-        child["ParentID"] = id;
-        child["Periodic"] = null;
-        child["Version"] = 0;
-        var (_, eval) = Upsert(child, "periodic-job", null);
-        await Http.Json(ctx, new { EvalID = eval!.ID, EvalCreateIndex = eval.CreateIndex, Index = eval.CreateIndex });
+        var (_, eval) = LaunchPeriodic(parent);
+        await Http.Json(ctx, new { EvalID = eval.ID, EvalCreateIndex = eval.CreateIndex, Index = eval.CreateIndex });
     }
 
     // ---------------------------------------------------------------- read endpoints

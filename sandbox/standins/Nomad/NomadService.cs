@@ -61,6 +61,7 @@ public sealed partial class NomadService : IStandInService
         _docker = new DockerDriver(_s.StateDir);
         _docker.FingerprintAsync().Wait(TimeSpan.FromSeconds(5));
         Background.Run(HeartbeatLoop, "HeartbeatLoop");
+        Background.Run(PeriodicLoop, "PeriodicLoop");
     }
 
     private readonly DockerDriver _docker;
@@ -107,6 +108,7 @@ public sealed partial class NomadService : IStandInService
             case "operator" when b == "autopilot" && c == "health" && IsGet(m): Require(ctx, "operator", "read"); await AutopilotHealth(ctx); return;
             case "operator" when b == "autopilot" && c == "configuration" && IsGet(m): Require(ctx, "operator", "read"); await AutopilotConfig(ctx); return;
             case "operator" when b == "raft" && c == "configuration" && IsGet(m): Require(ctx, "operator", "read"); await RaftConfig(ctx); return;
+            case "operator" when b == "snapshot" && IsGet(m): Require(ctx, "operator", "write"); await OperatorSnapshot(ctx); return;
             case "nodes" when IsGet(m): Require(ctx, "node", "read"); await Nodes(ctx); return;
             case "node" when seg.Length == 3 && IsGet(m): Require(ctx, "node", "read"); await NodeRead(ctx, b); return;
             case "node" when seg.Length == 4 && c == "allocations" && IsGet(m): Require(ctx, "node", "read"); await NodeAllocations(ctx, b); return;

@@ -14,12 +14,14 @@ public readonly record struct ServiceKey(string Key)
 public sealed class ParameterTypes
 {
     /// <summary>{service}: a product name as written in Gherkin → the target file's service key.</summary>
-    [StepArgumentTransformation(@"(Consul|Nomad|Prometheus|Pushgateway|Alertmanager|Grafana|the load balancer|DNS|SSH|a Docker engine|a private image registry)", Name = "service")]
+    [StepArgumentTransformation(@"(Consul|Nomad|Prometheus|Pushgateway|Alertmanager|Grafana|the load balancer|DNS|SSH|a Docker engine|a private image registry|a backup store|a DR store)", Name = "service")]
     public ServiceKey Service(string name) => new(name switch
     {
         "the load balancer" => "load_balancer",
         "a Docker engine" => "docker",
         "a private image registry" => "registry",
+        "a backup store" => "backup_store",
+        "a DR store" => "dr_store",
         _ => name.ToLowerInvariant(),
     });
 }

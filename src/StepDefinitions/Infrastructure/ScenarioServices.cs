@@ -1,4 +1,5 @@
 using Acceptance.Support.Alertmanager;
+using Acceptance.Support.Backups;
 using Acceptance.Support.Configuration;
 using Acceptance.Support.Consul;
 using Acceptance.Support.Docker;
@@ -88,6 +89,28 @@ public sealed class ScenarioServices(EvidenceLog evidence) : IDisposable
 
     /// <summary>True once the pipeline driver was created in this scenario.</summary>
     public bool PipelineStarted => _pipeline is not null;
+
+    /// <summary>The backup jobs and their success metric (MON-BV-1).</summary>
+    public BackupProbe BackupProbe => new(Nomad, Target.Service("prometheus") is null ? null : Prometheus, evidence);
+
+    /// <summary>backups.jobs, parsed (NOT VERIFIED when empty).</summary>
+    public IReadOnlyList<ExpectedBackupJob> BackupJobs => Target.RequireListed(Target.Backups.Jobs, "backups.jobs").Select(ExpectedBackupJob.Parse).ToList();
+
+    /// <summary>services.backup_store over SFTP.</summary>
+    public BackupStore BackupStore => new(Target.BackupStore, evidence);
+
+    /// <summary>services.dr_store over SFTP.</summary>
+    public BackupStore DrStore => new(Target.DrStore, evidence);
+
+    /// <summary>The stores' contents for the backup checks.</summary>
+    public BackupInspector Backups => new(BackupStore, Target.Service("dr_store") is null ? null : DrStore, BackupJobs);
+
+    /// <summary>The restore drill (scratch instances on the scenario's cleanup stack).</summary>
+    public BackupDrillRunner Drill(Support.Lifecycle.CleanupStack cleanup) => new(BackupProbe, BackupStore,
+        Target.Service("consul") is null ? null : Consul, Target.Service("grafana") is null ? null : Grafana, Target, cleanup, evidence);
+
+    /// <summary>The host of services.ssh for audit logs and the training-data volume.</summary>
+    public RemoteHost RemoteHost => new(Target.Ssh, evidence);
 
     /// <summary>Grafana API client.</summary>
     public GrafanaClient Grafana => _grafana ??= Own(new GrafanaClient(Target, evidence));

@@ -1,4 +1,5 @@
 using Acceptance.Support.Alertmanager;
+using Acceptance.Support.Backups;
 using Acceptance.Support.Capacity;
 using Acceptance.Support.Consul;
 using Acceptance.Support.Docker;
@@ -50,6 +51,7 @@ public sealed record TargetEnvironment
 
     /// <summary>performance: load profiles, the engine, the soak window and the storage benchmark.</summary>
     public PerformanceSection Performance { get; init; } = new();
+
     /// <summary>change: the change ticket, window and required approvals (GOV-CM-*).</summary>
     public ChangeOptions Change { get; init; } = new();
 
@@ -67,6 +69,15 @@ public sealed record TargetEnvironment
 
     /// <summary>When the change window opened (change.window_start), or null.</summary>
     public DateTimeOffset? ChangeWindowStart => Change.WindowStartTime;
+
+    /// <summary>backups: the scheduled backup jobs and the restore drill.</summary>
+    public BackupSection Backups { get; init; } = new();
+
+    /// <summary>retention: the data retention policies.</summary>
+    public RetentionSection Retention { get; init; } = new();
+
+    /// <summary>audit: the audit sources.</summary>
+    public AuditSection Audit { get; init; } = new();
 
     /// <summary>The section of <paramref name="key"/>, or null when the target does not declare it.</summary>
     public ServiceOptions? Service(string key) => Services.GetValueOrDefault(key);
@@ -128,6 +139,12 @@ public sealed record TargetEnvironment
 
     /// <summary>services.registry.</summary>
     public RegistryOptions Registry => Require<RegistryOptions>("registry");
+
+    /// <summary>services.backup_store.</summary>
+    public BackupStoreOptions BackupStore => Require<BackupStoreOptions>("backup_store");
+
+    /// <summary>services.dr_store.</summary>
+    public BackupStoreOptions DrStore => Require<BackupStoreOptions>("dr_store");
 
     /// <summary>Every secret reference the target file makes (for redaction of reports).</summary>
     public IEnumerable<SecretReference> SecretReferences() => Services.Values.SelectMany(s => s.Secrets().Select(x => x.Secret));
@@ -220,6 +237,10 @@ public sealed record Thresholds
     [OptionGroup("imported CI results")]
     public ContinuousIntegration.CiThresholds Ci { get; init; } = new();
 
+    /// <summary>Backups and the restore drill.</summary>
+    [OptionGroup("backups")]
+    public BackupThresholds Backups { get; init; } = new();
+
     /// <summary>Poll deadline (thresholds.poll_timeout_seconds).</summary>
     public TimeSpan PollTimeout => Polling.PollTimeout;
 }
@@ -242,6 +263,8 @@ public static class ServiceCatalog
         ["ssh"] = typeof(SshOptions),
         ["docker"] = typeof(DockerOptions),
         ["registry"] = typeof(RegistryOptions),
+        ["backup_store"] = typeof(BackupStoreOptions),
+        ["dr_store"] = typeof(BackupStoreOptions),
     };
 
     /// <summary>A new section for <paramref name="key"/> with every default.</summary>
@@ -256,6 +279,8 @@ public static class ServiceCatalog
         "ssh" => "SSH access (services.ssh)",
         "docker" => "Docker engine",
         "registry" => "private image registry",
+        "backup_store" => "backup store",
+        "dr_store" => "disaster-recovery store (a second backup location)",
         _ => char.ToUpperInvariant(key[0]) + key[1..],
     };
 
@@ -280,6 +305,10 @@ public static class ServiceCatalog
         keys.AddRange(OptionsBinder.Describe(typeof(Documentation.DocumentationOptions), "documentation"));
         keys.Add(new("tailoring", "a mapping of KEY.PATH: { reason: TEXT, approver: NAME }", "",
             "declares a threshold that differs from the checklist's own number (e.g. tailoring: { expect.node_minimums.cpu_cores: { reason: ..., approver: ... } }); an undeclared deviation stops the run at start", ""));
+
+        keys.AddRange(OptionsBinder.Describe(typeof(BackupSection), "backups"));
+        keys.AddRange(OptionsBinder.Describe(typeof(RetentionSection), "retention"));
+        keys.AddRange(OptionsBinder.Describe(typeof(AuditSection), "audit"));
         return keys;
     }
 }

@@ -12,7 +12,7 @@ namespace Acceptance.Support.Configuration;
 public static class TargetFileLoader
 {
     private static readonly string[] TopLevelKeys = ["name", "environment", "tls", "services", "expect", "thresholds", "scale", "configuration",
-        "performance", "change", "attestations", "ci_results", "documentation", "tailoring"];
+        "performance", "change", "attestations", "ci_results", "documentation", "tailoring", "backups", "retention", "audit"];
 
     /// <summary>Service keys a target file may declare.</summary>
     public static IReadOnlyCollection<string> KnownServices => ServiceCatalog.Types.Keys.ToList();
@@ -84,6 +84,9 @@ public static class TargetFileLoader
             CiResults = binder.Bind<ContinuousIntegration.CiResultsOptions>(Child("ci_results"), "ci_results"),
             Documentation = binder.Bind<Documentation.DocumentationOptions>(Child("documentation"), "documentation"),
             Tailoring = ReadTailoring(binder, Child("tailoring")),
+            Backups = binder.Bind<Backups.BackupSection>(Child("backups"), "backups"),
+            Retention = binder.Bind<Backups.RetentionSection>(Child("retention"), "retention"),
+            Audit = binder.Bind<Backups.AuditSection>(Child("audit"), "audit"),
         };
         problems.AddRange(target.Performance.Problems().Select(p => $"{path}: {p}"));
         CheckSignOffSettings(binder, root, target);
@@ -93,6 +96,8 @@ public static class TargetFileLoader
         {
             if (service is ServiceEndpoint { CaFile: { } ca } && !File.Exists(ca))
                 problems.Add($"{path}: field services.{key}.ca_file: file {ca} does not exist");
+            if (service is Backups.BackupStoreOptions { Parts: null } store)
+                problems.Add($"{path}: field services.{key}.address: '{store.Address}' is not sftp://USER@HOST:PORT/PATH");
             foreach (var (field, secret) in service.Secrets())
                 if (secret.Problem(environment) is { } why)
                     problems.Add($"{path}: field services.{key}.{field}: {why}");
