@@ -48,6 +48,26 @@ Feature: Infrastructure Requirements
       Given the target declares a Docker engine
       Then every stateful compose service mounts a named volume or a writable host path
 
+  Rule: Network Configuration (load balancer and firewall)
+
+    @checklist:INFRA-NC-1 @critical
+    Scenario: The load balancer's TLS frontend presents a valid certificate and speaks TLS 1.2 or later only
+      Given the target declares the load balancer
+      Then the load balancer's TLS frontend presents a valid certificate and accepts TLS 1.2 or later only
+
+    @checklist:INFRA-NC-1 @critical
+    Scenario: Traffic through the load balancer reaches every backend server, and plain http is redirected to https
+      Given the target declares the load balancer
+      Then every load balancer backend server is up
+      And requests through the load balancer reach every backend server
+      And the load balancer redirects plain http to https
+
+    @checklist:INFRA-NC-3 @critical
+    Scenario: The firewall lets through exactly the ports that must be open
+      The runner connects to every port firewall.must_be_open and firewall.must_be_closed list (nmap, TCP connect,
+      bounded): each is reported open, closed or filtered; a must-be-closed port that answers fails, naming host and port.
+      Then every port the target lists answers or not as the firewall rules say
+
   Rule: Network Configuration (network monitoring)
 
     @checklist:INFRA-NC-5 @normal

@@ -23,12 +23,30 @@ public sealed partial class SshFileReader(SshOptions options, EvidenceLog eviden
     /// <summary>Every file the patterns name, with its text (a pattern matching nothing yields nothing and is noted).</summary>
     public async Task<IReadOnlyList<(string Path, string Text)>> ReadAsync(IReadOnlyList<string> patterns, CancellationToken ct = default)
     {
+        using var client = await ConnectAsync(ct);
+        var files = new List<(string, string)>();
+        foreach (var path in Matches(client, patterns, missingFolderIsEmpty: false)) files.Add((path, Run(client, $"cat -- {Quote(path)}")));
+        evidence.Note($"SSH {Origin}: read {files.Count} file(s): {string.Join(", ", files.Select(f => f.Item1))}");
+        return files;
+    }
+
+    /// <summary>Every file the patterns name, WITHOUT reading it (for files that must not be there, like a CA private key).</summary>
+    public async Task<IReadOnlyList<string>> ExistingAsync(IReadOnlyList<string> patterns, CancellationToken ct = default)
+    {
+        using var client = await ConnectAsync(ct);
+        var found = Matches(client, patterns, missingFolderIsEmpty: true);
+        evidence.Note($"SSH {Origin}: looked for [{string.Join(", ", patterns)}]; found {found.Count} file(s){(found.Count > 0 ? ": " + string.Join(", ", found) : "")}");
+        return found;
+    }
+
+    private async Task<SshClient> ConnectAsync(CancellationToken ct)
+    {
         var key = options.PrivateKey?.Resolve() ?? throw new NotVerifiedException("services.ssh.private_key is not set: files on the SSH host cannot be read.");
         var knownHosts = options.KnownHosts ?? throw new NotVerifiedException("services.ssh.known_hosts is not set: the SSH host's key cannot be checked, so it is not trusted.");
         var user = options.User ?? Environment.UserName;
         using var pk = new PrivateKeyFile(new MemoryStream(Encoding.UTF8.GetBytes(key)));
         var info = new ConnectionInfo(options.Address, options.Port, user, new PrivateKeyAuthenticationMethod(user, pk)) { Timeout = Deadline };
-        using var client = new SshClient(info);
+        var client = new SshClient(info);
         string? rejected = null;
         client.HostKeyReceived += (_, e) =>
         {
@@ -38,20 +56,25 @@ public sealed partial class SshFileReader(SshOptions options, EvidenceLog eviden
         try { await Task.Run(client.Connect, ct).WaitAsync(Deadline + TimeSpan.FromSeconds(5), ct); }
         catch (Exception e) when (e is SshException or SocketException or TimeoutException or ProxyException)
         {
+            client.Dispose();
             throw new EnvironmentProblemException($"SSH {Origin}: {rejected ?? e.Message}", e);
         }
-        var files = new List<(string, string)>();
+        return client;
+    }
+
+    private List<string> Matches(SshClient client, IReadOnlyList<string> patterns, bool missingFolderIsEmpty)
+    {
+        var files = new List<string>();
         foreach (var pattern in patterns)
         {
-            if (!SafePath().IsMatch(pattern)) throw new EnvironmentProblemException($"configuration.scan_files_ssh: '{pattern}' is not an absolute path of letters, digits, . _ - / * ?");
+            if (!SafePath().IsMatch(pattern)) throw new EnvironmentProblemException($"configuration.scan_files_ssh / tls.ca_key_paths: '{pattern}' is not an absolute path of letters, digits, . _ - / * ?");
             var folder = pattern[..(pattern.LastIndexOf('/') + 1)];
             var name = pattern[(pattern.LastIndexOf('/') + 1)..];
-            var list = Run(client, $"cd {Quote(folder)} && for f in {name}; do [ -f \"$f\" ] && printf '%s\\n' \"$f\"; done; true");
+            var list = Run(client, $"cd {Quote(folder)} {(missingFolderIsEmpty ? "2>/dev/null || exit 0;" : "&&")} for f in {name}; do [ -f \"$f\" ] && printf '%s\\n' \"$f\"; done; true");
             var matched = list.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             if (matched.Length == 0) evidence.Note($"SSH {Origin}: {pattern} matches no file");
-            foreach (var f in matched) files.Add((folder + f, Run(client, $"cat -- {Quote(folder + f)}")));
+            files.AddRange(matched.Select(f => folder + f));
         }
-        evidence.Note($"SSH {Origin}: read {files.Count} file(s): {string.Join(", ", files.Select(f => f.Item1))}");
         return files;
     }
 
