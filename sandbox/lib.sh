@@ -277,7 +277,7 @@ issue_cert() {
   local out="$1" key="$2" cn="$3" san="$4" start end d
   start="$(date -u -d "$5" +%Y%m%d%H%M%SZ)"; end="$(date -u -d "$6" +%Y%m%d%H%M%SZ)"
   d="$(mktemp -d "${TMPDIR:-/tmp}/sandbox-ca.XXXXXX")"
-  : >"$d/index.txt"; printf '1%s\n' "$(openssl rand -hex 15)" >"$d/serial"
+  : >"$d/index.txt"; printf '10%s\n' "$(openssl rand -hex 15)" >"$d/serial"
   printf '%s\n' "[ca]" "default_ca = d" "[d]" "database = $d/index.txt" "new_certs_dir = $d" "serial = $d/serial" \
     "default_md = sha256" "policy = p" "unique_subject = no" "[p]" "commonName = supplied" "organizationName = optional" >"$d/ca.cnf"
   printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth" \

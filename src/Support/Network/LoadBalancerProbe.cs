@@ -161,7 +161,7 @@ public sealed class LoadBalancerDrill(string socketPath, string backend, string 
         var state = await CommandAsync($"show servers state {backend}", ct);
         _restorePort = CheckPort(state, server) ?? throw new EnvironmentProblemException($"HAProxy runtime API: {Server} is not in `show servers state {backend}`: {state.Trim()}");
         var answer = await CommandAsync($"set server {backend}/{server} check-port 1", ct);
-        if (answer.Trim().Length > 0 && !answer.Contains("changed", StringComparison.OrdinalIgnoreCase))
+        if (answer.Trim().Length > 0 && !answer.Contains("updated", StringComparison.OrdinalIgnoreCase) && !answer.Contains("changed", StringComparison.OrdinalIgnoreCase))
             throw new EnvironmentProblemException($"HAProxy runtime API refused `set server {Server} check-port 1`: {answer.Trim()}");
         evidence.Note($"drill: {Server}'s health check now targets port 1 (closed); it will be restored to port {_restorePort}");
     }
