@@ -132,6 +132,10 @@ if [ ! -x tools/secretlint/node_modules/.bin/secretlint ]; then
     say "npm (Node.js) is not installed: the secret scan checks (tools/secretlint) will be NOT VERIFIED"
   fi
 fi
+# The maintained scanners of the security checks (Debian packages; sandbox/up installs them when it starts the sandbox).
+for tool in sslscan:"the TLS protocol and cipher scans (SEC-TSC-1, INFRA-NC-1)" nmap:"the firewall port scan (INFRA-NC-3)"; do
+  command -v "${tool%%:*}" >/dev/null || say "${tool%%:*} is not installed: ${tool#*:} will be NOT VERIFIED (install: apt-get install ${tool%%:*})"
+done
 
 if [ $BUILD = 1 ]; then
   say "building the suite"
