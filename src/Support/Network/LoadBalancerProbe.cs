@@ -26,6 +26,7 @@ public sealed partial class LoadBalancerProbe : IDisposable
     private readonly TargetEnvironment _target;
     private readonly ServiceHttp _metrics;
     private readonly ServiceHttp _frontend;
+    private readonly string _metricsPath;
 
     /// <summary>Creates the probe (not verified when services.load_balancer.metrics is not set).</summary>
     public LoadBalancerProbe(TargetEnvironment target, EvidenceLog evidence)
@@ -33,13 +34,16 @@ public sealed partial class LoadBalancerProbe : IDisposable
         _target = target;
         var lb = target.LoadBalancer;
         var metrics = target.RequireSetting(lb.Metrics, "services.load_balancer.metrics", "the servers' health cannot be read");
-        _metrics = new ServiceHttp("HAProxy metrics", new ServiceEndpoint { Key = "load_balancer_metrics", Address = metrics, CaFile = lb.CaFile }, target.CaFile, evidence);
+        var uri = new Uri(metrics);
+        _metricsPath = uri.PathAndQuery;
+        _metrics = new ServiceHttp("HAProxy metrics", new ServiceEndpoint { Key = "load_balancer_metrics", Address = uri.GetLeftPart(UriPartial.Authority), CaFile = lb.CaFile },
+            target.CaFile, evidence);
         _frontend = new ServiceHttp("load balancer", lb, target.CaFile, evidence);
     }
 
     /// <summary>Every server of every backend, as HAProxy's metrics report it now.</summary>
     public async Task<IReadOnlyList<BackendServer>> ServersAsync(CancellationToken ct = default) =>
-        HaproxyServers((await _metrics.GetOkAsync("", ct)).Body);
+        HaproxyServers((await _metrics.GetOkAsync(_metricsPath, ct)).Body);
 
     /// <summary>
     /// The server that answered each of <paramref name="requests"/> GET / through the TLS frontend, read from
