@@ -73,7 +73,8 @@ public sealed class AnonymousAccessProbe(TargetEnvironment target, EvidenceLog e
     {
         var answers = await Task.WhenAll(Endpoints().Select(async e =>
         {
-            using var http = new ServiceHttp(e.Service, e.Options, target.CaFile, evidence, followRedirects: false);
+            // an anonymous caller does not care whether the certificate is valid (SEC-TSC-1 judges that): it is not verified here
+            using var http = new ServiceHttp(e.Service, e.Options with { SkipVerify = true }, target.CaFile, evidence, followRedirects: false);
             var list = new List<AnonymousAnswer>();
             foreach (var path in PathsOf(e))
             {
@@ -92,7 +93,7 @@ public sealed class AnonymousAccessProbe(TargetEnvironment target, EvidenceLog e
     /// <summary>What the load balancer's plain-http address answers to an anonymous GET / (it must redirect to https).</summary>
     public async Task<AnonymousAnswer> RedirectAsync(LoadBalancerOptions lb, string plainAddress, CancellationToken ct = default)
     {
-        using var http = new ServiceHttp("load balancer (http)", new ServiceEndpoint { Key = "load_balancer_http", Address = plainAddress }, target.CaFile, evidence,
+        using var http = new ServiceHttp("load balancer (http)", new ServiceEndpoint { Key = "load_balancer_http", Address = plainAddress, SkipVerify = true }, target.CaFile, evidence,
             followRedirects: false);
         var x = await http.SendAsync(HttpMethod.Get, "/", authenticate: false, ct: ct);
         return new AnonymousAnswer("load_balancer_http", "/", x.Url, x.StatusCode, false, x.Header("Location"));

@@ -41,7 +41,8 @@ public sealed class SslScan(EvidenceLog evidence, TimeSpan deadline)
         var file = Path.Combine(Path.GetTempPath(), $"sslscan-{Guid.NewGuid():N}.xml");
         try
         {
-            var args = new List<string> { "--no-colour", "--no-heartbleed", $"--xml={file}" };
+            // protocols and cipher suites only: key-exchange groups, renegotiation, compression and fallback probes are skipped (time)
+            var args = new List<string> { "--no-colour", "--no-heartbleed", "--no-groups", "--no-renegotiation", "--no-compression", "--no-fallback", $"--xml={file}" };
             if (serverName is not null && serverName != host) args.Add($"--sni-name={serverName}");
             args.Add($"{host}:{port.ToString(CultureInfo.InvariantCulture)}");
             var run = await new CommandRunner("sslscan", evidence, deadline, "SSLSCAN").RunAsync(args, ct);
