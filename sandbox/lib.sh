@@ -255,7 +255,6 @@ sandbox_lock() {
 CA_DIR="$STATE/ca"
 # Faults served by HAProxy's TLS frontend (sandbox/fault restarts HAProxy to apply them).
 HAPROXY_CERT_FAULTS=(tls.expiring-soon tls.wrong-san tls.expired)
-HAPROXY_FAULTS=("${HAPROXY_CERT_FAULTS[@]}" tls.legacy-protocol firewall.port-open)
 
 # Prints the certificate fault that is on (fails when none is).
 haproxy_cert_fault() {
@@ -301,10 +300,10 @@ nomad_get() {
 
 # Forces one launch of the periodic job cert-renewal and waits (10 s) until that run has finished.
 renewal_run_now() {
-  local before i
+  local before _
   before="$(nomad_get "/v1/jobs?prefix=cert-renewal/periodic-" | grep -o '"ID":"cert-renewal/periodic-[0-9]*"' | sort -u)"
   nomad_get /v1/job/cert-renewal/periodic/force -X POST -H 'Content-Type: application/json' --data '{}' >/dev/null
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     # a new child that is dead (finished)
     if nomad_get "/v1/jobs?prefix=cert-renewal/periodic-" | "$PY" -c '
 import json, sys
