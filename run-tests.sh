@@ -152,6 +152,11 @@ if [ -n "$TARGET" ] && { [ ! -x "${ACCEPTANCE_CHROMIUM:-/usr/bin/chromium}" ] ||
   say "chromium or certutil is not installed: the browser checks (@browser) will be NOT VERIFIED (apt-get install chromium libnss3-tools fonts-liberation)"
 fi
 
+# The maintained scanners of the security checks (Debian packages; sandbox/up installs them when it starts the sandbox).
+for tool in sslscan:"the TLS protocol and cipher scans (SEC-TSC-1, INFRA-NC-1)" nmap:"the firewall port scan (INFRA-NC-3)"; do
+  command -v "${tool%%:*}" >/dev/null || say "${tool%%:*} is not installed: ${tool#*:} will be NOT VERIFIED (install: apt-get install ${tool%%:*})"
+done
+
 if [ $BUILD = 1 ]; then
   say "building the suite"
   BUILD_LOG="$(mktemp)"

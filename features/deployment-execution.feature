@@ -31,6 +31,22 @@ Feature: Deployment Execution
       Given the target declares Nomad
       Then the storage behind every expected host volume is mounted and accessible
 
+    @checklist:DEPLOY-ID-1 @critical
+    Scenario: The load balancer is deployed with every backend server up behind its TLS frontend
+      Given the target declares the load balancer
+      Then every load balancer backend server is up
+      And requests through the load balancer reach every backend server
+
+    @checklist:DEPLOY-ID-1 @mutating @normal
+    Scenario: A backend server whose health check fails is taken out of rotation and comes back when it passes again
+      Through HAProxy's runtime API (services.load_balancer.runtime_socket) one server's health check is pointed at a
+      closed port: the real health check fails. The check is pointed back at the end, even on interruption.
+      Given the target declares the load balancer
+      When one load balancer backend server's health check is made to fail
+      Then the load balancer takes that server out of rotation within the health-check interval
+      When that server's health check passes again
+      Then the load balancer puts that server back within the health-check interval
+
   Rule: Service Deployment
 
     @checklist:DEPLOY-SD-1 @critical

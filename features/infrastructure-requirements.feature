@@ -65,6 +65,26 @@ Feature: Infrastructure Requirements
       Then a canary object can be written, read back and deleted in the DR store
       And the newest backup of each component is in the DR store with the same checksum
 
+  Rule: Network Configuration (load balancer and firewall)
+
+    @checklist:INFRA-NC-1 @critical
+    Scenario: The load balancer's TLS frontend presents a valid certificate and speaks TLS 1.2 or later only
+      Given the target declares the load balancer
+      Then the load balancer's TLS frontend presents a valid certificate and accepts TLS 1.2 or later only
+
+    @checklist:INFRA-NC-1 @critical
+    Scenario: Traffic through the load balancer reaches every backend server, and plain http is redirected to https
+      Given the target declares the load balancer
+      Then every load balancer backend server is up
+      And requests through the load balancer reach every backend server
+      And the load balancer redirects plain http to https
+
+    @checklist:INFRA-NC-3 @critical
+    Scenario: The firewall lets through exactly the ports that must be open
+      The runner connects to every port firewall.must_be_open and firewall.must_be_closed list (nmap, TCP connect,
+      bounded): each is reported open, closed or filtered; a must-be-closed port that answers fails, naming host and port.
+      Then every port the target lists answers or not as the firewall rules say
+
   Rule: Network Configuration (network monitoring)
 
     @checklist:INFRA-NC-2 @critical

@@ -31,6 +31,11 @@ Feature: Post-Deployment Validation
       Given the target declares Grafana
       Then Grafana's Prometheus datasource is healthy
 
+    @checklist:POSTVAL-SHC-4 @critical
+    Scenario: The load balancer's health checks pass for every backend server
+      Given the target declares the load balancer
+      Then every load balancer backend server is up
+
   Rule: Functional Testing (monitoring UIs)
     The @browser scenarios open each UI in Chromium as a user does, on the products' documented routes; on the sandbox,
     Consul, Nomad and Grafana are stand-ins whose pages say "stand-in UI" (and so do the verdicts and screenshots).

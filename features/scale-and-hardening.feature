@@ -35,3 +35,12 @@ Feature: Next Steps After Deployment
     @checklist:NEXT-DOCS-1 @normal
     Scenario: Every operational runbook the team relies on exists
       Then every runbook the target lists resolves
+
+  Rule: Security Hardening
+
+    @checklist:NEXT-HARD-1 @critical
+    Scenario: No endpoint answers without authentication and every service is served over TLS
+      Every HTTP(S) endpoint of every service is called without credentials over the documented sensitive paths of
+      its kind (docs/target-file.md, exposure); only exposure.anonymous_allowed may answer. A service over plain http
+      fails unless tls.plain_http_allowed names it, and every such allowance is named in the verdict as a lowered bar.
+      Then no endpoint answers a sensitive path without credentials and every service is served over TLS

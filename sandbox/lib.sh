@@ -51,7 +51,7 @@ svc_ports() {
     alertmanager) echo "$ALERTMANAGER_PORT" ;;
     blackbox) echo "$BLACKBOX_PORT" ;;
     prometheus) echo "$PROMETHEUS_PORT" ;;
-    haproxy) echo "$HAPROXY_HTTPS_PORT $HAPROXY_STATS_PORT" ;;
+    haproxy) echo "$HAPROXY_HTTPS_PORT $HAPROXY_STATS_PORT $HAPROXY_HTTP_PORT" ;;
     dnsmasq) echo "$DNS_PORT" ;;
     sshd) echo "$SSH_PORT" ;;
     bastion-sshd) echo "$BASTION_ADDR:22" ;;
@@ -210,7 +210,12 @@ start_svc() {
       --web.config.file="$CONF/web-config.yml" --web.listen-address="$H:$PROMETHEUS_PORT" \
       --web.external-url="$ext" --web.route-prefix=/ --storage.tsdb.path="$DATA/prometheus" \
       --storage.tsdb.retention.time=15d --web.enable-admin-api ;;
-    haproxy) start_bg "$s" haproxy -db -f "$CONF/haproxy.cfg" ;;
+    haproxy) haproxy_bundle
+      local fenv=()
+      [[ -e "$FAULTS/tls.legacy-protocol" ]] && fenv+=(SANDBOX_FAULT_TLS_LEGACY=1)
+      [[ -e "$FAULTS/firewall.port-open" ]] && fenv+=(SANDBOX_FAULT_PORT_OPEN=1)
+      mkdir -p "$RUN"
+      start_bg "$s" env "${fenv[@]}" haproxy -db -f "$CONF/haproxy.cfg" ;;
     dnsmasq) start_bg "$s" dnsmasq --keep-in-foreground --conf-file="$CONF/dnsmasq.conf" ;;
     sshd) mkdir -p /run/sshd; start_bg "$s" /usr/sbin/sshd -D -e -f "$CONF/sshd_config" ;;
     # the http secret is read from its file into the environment (REGISTRY_HTTP_SECRET), never written in the config
@@ -232,8 +237,10 @@ svc_ready() {
     alertmanager) "${c[@]}" "http://$H:$ALERTMANAGER_PORT/-/ready" ;;
     blackbox) "${c[@]}" "http://$H:$BLACKBOX_PORT/-/healthy" ;;
     prometheus) prom_curl -f -o /dev/null "https://$H:$PROMETHEUS_PORT/-/ready" 2>/dev/null ;;
-    haproxy) "${c[@]}" "http://$H:$HAPROXY_STATS_PORT/metrics" &&
-      curl -sS --max-time 2 -o /dev/null --cacert "$TLS/ca.pem" "https://$H:$HAPROXY_HTTPS_PORT/" ;;
+    haproxy) local trust=(--cacert "$TLS/ca.pem")
+      haproxy_cert_fault >/dev/null && trust=(-k) # a faulty certificate is served on purpose
+      "${c[@]}" "http://$H:$HAPROXY_STATS_PORT/metrics" &&
+      curl -sS --max-time 2 -o /dev/null "${trust[@]}" "https://$H:$HAPROXY_HTTPS_PORT/" ;;
     dnsmasq) udp_listening "$DNS_PORT" ;;
     sshd) port_listening "$SSH_PORT" ;;
     registry) [[ "$(curl -sS --max-time 2 -o /dev/null -w '%{http_code}' --cacert "$TLS/ca.pem" \
@@ -274,6 +281,72 @@ wait_ready() {
 sandbox_lock() {
   exec 9>"$STATE/.lock"
   flock -w "${SANDBOX_LOCK_TIMEOUT:-300}" 9 || die "another sandbox script held $STATE/.lock for ${SANDBOX_LOCK_TIMEOUT:-300}s"
+}
+
+# --- TLS: the offline CA, certificates, and the load balancer's fault switches ----------------------
+# The CA's private key lives apart from the service certificates ($CA_DIR, not $TLS, which the services read):
+# a service node must never hold it (SEC-TSC-4; the fault tls.ca-key-on-node copies it into $TLS).
+CA_DIR="$STATE/ca"
+# Faults served by HAProxy's TLS frontend (sandbox/fault restarts HAProxy to apply them).
+HAPROXY_CERT_FAULTS=(tls.expiring-soon tls.wrong-san tls.expired)
+
+# Prints the certificate fault that is on (fails when none is).
+haproxy_cert_fault() {
+  local f
+  for f in "${HAPROXY_CERT_FAULTS[@]}"; do [[ -e "$FAULTS/$f" ]] && { echo "$f"; return 0; }; done
+  return 1
+}
+
+# The bundle HAProxy serves: its own certificate, or the faulty one while a certificate fault is on.
+haproxy_bundle() {
+  local src="$TLS/haproxy" f
+  if f="$(haproxy_cert_fault)" && [[ -s "$TLS/faults/$f.pem" ]]; then src="$TLS/faults/$f"; fi
+  (umask 077 && cat "$src.pem" "$src.key" >"$TLS/haproxy.bundle.pem.tmp" && mv "$TLS/haproxy.bundle.pem.tmp" "$TLS/haproxy.bundle.pem")
+}
+
+# Issues a certificate from the sandbox CA with any validity window (openssl ca: start and end dates in the past or
+# future): issue_cert OUT.pem KEY CN SAN START END (dates as `date -d` understands them, e.g. "-40 days").
+issue_cert() {
+  local out="$1" key="$2" cn="$3" san="$4" start end d
+  start="$(date -u -d "$5" +%Y%m%d%H%M%SZ)"; end="$(date -u -d "$6" +%Y%m%d%H%M%SZ)"
+  d="$(mktemp -d "${TMPDIR:-/tmp}/sandbox-ca.XXXXXX")"
+  : >"$d/index.txt"; printf '10%s\n' "$(openssl rand -hex 15)" >"$d/serial"
+  printf '%s\n' "[ca]" "default_ca = d" "[d]" "database = $d/index.txt" "new_certs_dir = $d" "serial = $d/serial" \
+    "default_md = sha256" "policy = p" "unique_subject = no" "[p]" "commonName = supplied" "organizationName = optional" >"$d/ca.cnf"
+  printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth" \
+    "subjectAltName=$san" "subjectKeyIdentifier=hash" "authorityKeyIdentifier=keyid" >"$d/ext"
+  openssl req -new -key "$key" -subj "/O=ML Platform Sandbox/CN=$cn" -out "$d/csr" 2>/dev/null &&
+    openssl ca -batch -notext -config "$d/ca.cnf" -cert "$TLS/ca.pem" -keyfile "$CA_DIR/ca.key" -in "$d/csr" \
+      -startdate "$start" -enddate "$end" -extfile "$d/ext" -out "$out" >"$d/log" 2>&1
+  local rc=$?
+  ((rc == 0)) || cat "$d/log" >&2
+  rm -rf "$d"
+  return "$rc"
+}
+
+# One call of the Nomad API with the management token (a header read from stdin: never on a command line), body on
+# stdout: nomad_get PATH [curl options...].
+nomad_get() {
+  local path="$1"; shift
+  printf 'X-Nomad-Token: %s\n' "$(<"$SECRETS/nomad-management.token")" |
+    curl -sS --max-time 10 --cacert "$TLS/ca.pem" -H @- "$@" "https://$H:$NOMAD_PORT$path" 2>>"$LOGS/nomad-jobs.log" || true
+}
+
+# Forces one launch of the periodic job cert-renewal and waits (10 s) until that run has finished.
+renewal_run_now() {
+  local before _
+  before="$(nomad_get "/v1/jobs?prefix=cert-renewal/periodic-" | grep -o '"ID":"cert-renewal/periodic-[0-9]*"' | sort -u)"
+  nomad_get /v1/job/cert-renewal/periodic/force -X POST -H 'Content-Type: application/json' --data '{}' >/dev/null
+  for _ in $(seq 1 100); do
+    # a new child that is dead (finished)
+    if nomad_get "/v1/jobs?prefix=cert-renewal/periodic-" | "$PY" -c '
+import json, sys
+before = set(sys.argv[1].split())
+runs = [j for j in json.load(sys.stdin) if "\"ID\":\"%s\"" % j["ID"] not in before]
+sys.exit(0 if any(j["Status"] == "dead" for j in runs) else 1)' "$before" 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  return 1
 }
 
 standins_present() { [[ -x "$SANDBOX_DIR/standins/up" ]]; }

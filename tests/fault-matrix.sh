@@ -6,6 +6,7 @@
 #   faults-a/b/c        sandbox fault switches touching disjoint lines, several at once
 #   faults-perf         the web backends' performance faults (slow, erroring, leaking memory, filling the data volume)
 #   no-engine           a copy of the target naming a load generator that is not installed (k6)
+#   faults-tls          the TLS, firewall and load-balancer faults (HAProxy restarted with each)
 #   strict-target       a copy of the sandbox's target file with expectations the sandbox cannot meet
 #   private-prometheus  a throwaway Prometheus (own port and data) whose rules lack the critical alerts and hold an
 #                       always-firing alert without a runbook, scraping only a dead target
@@ -74,12 +75,17 @@ faults-a	POSTVAL-FT-2	nomad.acl-disabled	is shown to an anonymous visitor
 faults-a	MON-AC-1	webhook.down	'firing notification delivered' not reached
 faults-a	MON-AC-2	webhook.down	'firing notification delivered' not reached
 faults-a	MON-AC-3	webhook.down	does not resolve
+faults-a	SEC-TSC-1	tls.expiring-soon	less than thresholds.certificate_min_days (30)
+faults-a	INFRA-NC-1	tls.expiring-soon	less than thresholds.certificate_min_days (30)
+faults-a	NEXT-HARD-1	nomad.acl-disabled	answered 200 without credentials
 faults-b	DEPLOY-ID-2	consul.no-leader	no leader elected
 faults-b	DEPLOY-ID-3	nomad.server-down	nomad-server-3
 faults-b	INFRA-HR-1	nomad.server-down	fewer than expect.nomad_servers
 faults-b	DEPLOY-SD-4	grafana.datasource-unhealthy	status ERROR
 faults-b	POSTVAL-SHC-3	grafana.datasource-unhealthy	status ERROR
 faults-b	INFRA-HR-2	nomad.low-capacity	1 CPU cores < 2
+faults-b	SEC-TSC-1	tls.wrong-san	wrong name
+faults-b	INFRA-NC-1	tls.wrong-san	wrong name
 faults-c	DEPLOY-ID-3	nomad.no-leader	no leader elected
 faults-c	DEPLOY-SD-1	consul.server-down	consul-server-3 (server) is failed
 faults-c	INFRA-HR-1	consul.server-down	fewer than expect.consul_servers
@@ -98,6 +104,16 @@ faults-f	INFRA-SC-2	storage.readonly	write
 faults-g	MON-BV-3	backup.restore-empty	did not bring the data back
 strict-target	MON-BV-2	retention.backups_min_count 9999	fewer than retention.backups_min_count
 strict-target	MON-BV-3	thresholds.rto_minutes 0.0001	more than thresholds.rto_minutes
+faults-c	SEC-TSC-1	tls.expired	expired on
+faults-c	INFRA-NC-1	tls.expired	expired on
+faults-tls	SEC-TSC-1	tls.legacy-protocol	accepts TLSv1.0
+faults-tls	INFRA-NC-1	tls.legacy-protocol	accepts TLSv1.0
+faults-tls	INFRA-NC-3	firewall.port-open	answers but must be closed
+faults-tls	SEC-TSC-4	tls.ca-key-on-node	CA private key found on a service node
+faults-tls	SEC-TSC-2	tls.renewal-failing	the last run of renewal job cert-renewal failed
+faults-tls	POSTVAL-SHC-4	backend1.down	be_app/backend1 is DOWN
+faults-tls	DEPLOY-ID-1	backend1.down	be_app/backend1 is DOWN
+faults-tls	INFRA-NC-1	backend1.down	be_app/backend1 is DOWN
 strict-target	DEPLOY-ID-4	expect.host_volumes + missing volume	fault-matrix-missing-volume
 strict-target	INFRA-SC-1	expect.host_volumes + missing volume	fault-matrix-missing-volume
 strict-target	INFRA-HR-2	expect.node_minimums 4096 cores	4096
@@ -105,6 +121,8 @@ strict-target	INFRA-HR-3	thresholds.network_min_mbps 100000	< 100000 Mbit/s
 strict-target	DEPLOY-SD-2	expect.nomad_drivers [podman]	driver podman
 strict-target	MON-MS-4	thresholds.retention_min_days 9999	less than 9999
 strict-target	SEC-TSC-1	thresholds.certificate_min_days 100000	less than thresholds.certificate_min_days (100000)
+strict-target	NEXT-HARD-1	tls.plain_http_allowed and exposure.anonymous_services emptied	TLS is required
+strict-target	SEC-TSC-2	tls.renewal_job: a job never registered	is not registered in Nomad
 strict-target	DEPLOY-SD-3	expect.scrape_jobs + missing job	fault-matrix-missing-job: no active target
 strict-target	MON-MS-1	expect.scrape_jobs + missing job	fault-matrix-missing-job: no active target
 strict-target	APP-CM-3	expect.services + missing service	fault-matrix-missing-service
@@ -162,16 +180,17 @@ EOF
 # bastion.bypass needs the sandbox's private network (network namespaces: a root sandbox); without it the fault is left
 # out and INFRA-NC-4, not verified on the healthy sandbox, is not counted.
 declare -A SANDBOX_FAULTS=(
-  [faults-a]="consul.acl-disabled nomad.acl-disabled consul.check-critical nomad.node-down grafana.panel-no-data webhook.down sshd.password-auth bastion.bypass"
-  [faults-b]="consul.no-leader nomad.server-down grafana.datasource-unhealthy nomad.low-capacity dns.record-missing grafana.anonymous"
-  [faults-c]="nomad.no-leader consul.server-down nomad.flat-network nomad.token-old grafana.default-admin prometheus.ui-path grafana.panel-error"
+  [faults-a]="consul.acl-disabled nomad.acl-disabled consul.check-critical nomad.node-down grafana.panel-no-data webhook.down sshd.password-auth bastion.bypass tls.expiring-soon"
+  [faults-b]="consul.no-leader nomad.server-down grafana.datasource-unhealthy nomad.low-capacity dns.record-missing grafana.anonymous tls.wrong-san"
+  [faults-c]="nomad.no-leader consul.server-down nomad.flat-network nomad.token-old grafana.default-admin prometheus.ui-path grafana.panel-error tls.expired"
   [faults-perf]="perf.slow-backend perf.erroring-backend perf.memory-leak perf.disk-filling"
   [faults-d]="backup.job-fails audit.sshd-off retention.old-artifact"
   [faults-e]="backup.corrupt backup.dr-missing"
   [faults-f]="backup.stale storage.readonly"
   [faults-g]="backup.restore-empty"
+  [faults-tls]="tls.legacy-protocol firewall.port-open tls.ca-key-on-node tls.renewal-failing backend1.down"
 )
-FAULT_RUNS=(faults-a faults-b faults-c faults-perf strict-target private-prometheus no-engine faults-d faults-e faults-f faults-g)
+FAULT_RUNS=(faults-a faults-b faults-c faults-perf strict-target private-prometheus no-engine faults-d faults-e faults-f faults-g faults-tls)
 
 # ---------------------------------------------------------------------------------------------- helpers
 # Lines that a scenario in features/ carries.
@@ -281,6 +300,10 @@ e['dashboards'] = list(e.get('dashboards') or []) + ['fault-matrix-missing-dashb
 e['node_minimums'] = {'cpu_cores': 4096, 'memory_gb': 65536, 'disk_gb': 10000000}
 e['nomad_drivers'] = ['podman']
 s['thresholds'].update(network_min_mbps=100000, retention_min_days=9999, certificate_min_days=100000)
+t = s.setdefault('tls', {})
+t['plain_http_allowed'] = []
+t['renewal_job'] = 'fault-matrix-missing-renewal'
+s.setdefault('exposure', {})['anonymous_services'] = []
 svc = s['services']
 svc['alertmanager']['critical_receiver'] = 'fault-matrix-missing-receiver'
 svc['pushgateway']['scrape_job'] = 'fault-matrix-missing-pushgateway-job'

@@ -54,7 +54,7 @@ public class TlsAndAuthTests
     [Test]
     public void Keys_and_secrets_are_private_files()
     {
-        var files = new[] { "ca.key", "prometheus.key", "haproxy.key" }.Select(f => Sandbox.StatePath("tls", f))
+        var files = new[] { "prometheus.key", "haproxy.key" }.Select(f => Sandbox.StatePath("tls", f)).Append(Sandbox.StatePath("ca", "ca.key"))
             .Concat(new[] { "prometheus.password", "consul-management.token", "consul.token", "nomad-management.token", "nomad.token",
                 "grafana-admin.password", "grafana.token" }.Select(f => Sandbox.StatePath("secrets", f)));
         foreach (var f in files)

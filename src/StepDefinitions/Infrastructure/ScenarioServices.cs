@@ -35,6 +35,7 @@ public sealed class ScenarioServices(EvidenceLog evidence) : IDisposable
     private AlertPipelineDriver? _pipeline;
     private DockerEngineClient? _docker;
     private RegistryClient? _registry;
+    private LoadBalancerProbe? _loadBalancer;
 
     /// <summary>The target (a broken target file makes the scenario BROKEN with every problem listed).</summary>
     public TargetEnvironment Target => RunContext.Target;
@@ -142,6 +143,24 @@ public sealed class ScenarioServices(EvidenceLog evidence) : IDisposable
     /// </summary>
     public string ExpectedReceiver(string severity) => Target.RequireSetting(Target.Alertmanager.ReceiverFor(severity),
         $"services.alertmanager.{severity}_receiver", $"the receiver for severity={severity} is not named, so routing cannot be judged");
+
+    /// <summary>Certificates and TLS scans of every TLS endpoint.</summary>
+    public Support.Tls.CertificateProbe Certificates => new(Target, evidence);
+
+    /// <summary>The certificate-renewal job in Nomad (tls.renewal_job).</summary>
+    public Support.Tls.RenewalProbe Renewal => new(Nomad);
+
+    /// <summary>The load balancer's servers and answers (not verified without services.load_balancer.metrics).</summary>
+    public LoadBalancerProbe LoadBalancer => _loadBalancer ??= Own(new LoadBalancerProbe(Target, evidence));
+
+    /// <summary>The ports of firewall.must_be_open / must_be_closed, scanned from the runner.</summary>
+    public PortScan Ports => new(Target.Firewall, evidence);
+
+    /// <summary>Anonymous calls to every HTTP(S) endpoint (NEXT-HARD-1).</summary>
+    public Support.Exposure.AnonymousAccessProbe Anonymous => new(Target, evidence);
+
+    /// <summary>Files on the SSH host (services.ssh).</summary>
+    public Support.Ssh.SshFileReader SshFiles => new(Target.Ssh, evidence);
 
     /// <summary>The Docker engine of services.docker.</summary>
     public DockerEngineClient Docker => _docker ??= Own(new DockerEngineClient(Target.Docker, evidence));

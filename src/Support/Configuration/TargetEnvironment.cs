@@ -34,6 +34,15 @@ public sealed record TargetEnvironment
     /// <summary>Default CA bundle for https endpoints, if any.</summary>
     public string? CaFile { get; init; }
 
+    /// <summary>tls: the CA bundle and what the certificate, renewal and TLS-everywhere checks expect.</summary>
+    public TlsDefaults Tls { get; init; } = new();
+
+    /// <summary>firewall: ports that must answer and ports that must not, per host (INFRA-NC-3).</summary>
+    public Network.FirewallOptions Firewall { get; init; } = new();
+
+    /// <summary>exposure: what may answer without credentials (NEXT-HARD-1).</summary>
+    public Exposure.ExposureOptions Exposure { get; init; } = new();
+
     /// <summary>Each declared service's typed section, by key (consul, nomad, prometheus, ...).</summary>
     public IReadOnlyDictionary<string, ServiceOptions> Services { get; init; } = new Dictionary<string, ServiceOptions>();
 
@@ -156,6 +165,26 @@ public sealed record TlsDefaults
     /// <summary>CA bundle for every https endpoint unless a service overrides it.</summary>
     [Option("ca_file", "CA bundle used for every https endpoint unless a service sets its own ca_file", IsPath = true, MustExist = true)]
     public string? CaFile { get; init; }
+
+    /// <summary>TLS endpoints checked besides the https services.</summary>
+    [Option("endpoints", "more TLS endpoints to check besides every https service, as host:port (SEC-TSC-1)")]
+    public IReadOnlyList<string> Endpoints { get; init; } = [];
+
+    /// <summary>Services allowed to answer over plain http: each lowers the checklist's bar, and the verdict says so.</summary>
+    [Option("plain_http_allowed", "services (keys, or load_balancer_metrics) allowed to answer over plain http: each one lowers the checklist's bar (TLS everywhere, NEXT-HARD-1) and the verdict names it")]
+    public IReadOnlyList<string> PlainHttpAllowed { get; init; } = [];
+
+    /// <summary>The Nomad periodic job that renews the certificates.</summary>
+    [Option("renewal_job", "the Nomad periodic job that renews the certificates (SEC-TSC-2): it must exist, be periodic and enabled, and its last run must have succeeded")]
+    public string? RenewalJob { get; init; }
+
+    /// <summary>Without a renewal job: the age under which every certificate counts as renewed on schedule.</summary>
+    [Option("renewal_interval_days", "without tls.renewal_job: every certificate must be younger than this many days (its renewal interval) for SEC-TSC-2 to count it as renewed (weaker evidence, said in the verdict)", Min = 1)]
+    public int? RenewalIntervalDays { get; init; }
+
+    /// <summary>Where the CA private key must not be on the service nodes.</summary>
+    [Option("ca_key_paths", "absolute paths (* and ? in the file name) on the services.ssh host where a CA private key must NOT be found (SEC-TSC-4, the automated half)")]
+    public IReadOnlyList<string> CaKeyPaths { get; init; } = [];
 }
 
 /// <summary>expect: what a healthy deployment looks like (the checklist's numbers by default).</summary>
@@ -309,6 +338,8 @@ public static class ServiceCatalog
         keys.AddRange(OptionsBinder.Describe(typeof(BackupSection), "backups"));
         keys.AddRange(OptionsBinder.Describe(typeof(RetentionSection), "retention"));
         keys.AddRange(OptionsBinder.Describe(typeof(AuditSection), "audit"));
+        keys.AddRange(OptionsBinder.Describe(typeof(Network.FirewallOptions), "firewall"));
+        keys.AddRange(OptionsBinder.Describe(typeof(Exposure.ExposureOptions), "exposure"));
         return keys;
     }
 }

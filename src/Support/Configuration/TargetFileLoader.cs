@@ -12,7 +12,7 @@ namespace Acceptance.Support.Configuration;
 public static class TargetFileLoader
 {
     private static readonly string[] TopLevelKeys = ["name", "environment", "tls", "services", "expect", "thresholds", "scale", "configuration",
-        "performance", "change", "attestations", "ci_results", "documentation", "tailoring", "backups", "retention", "audit"];
+        "performance", "change", "attestations", "ci_results", "documentation", "tailoring", "backups", "retention", "audit", "firewall", "exposure"];
 
     /// <summary>Service keys a target file may declare.</summary>
     public static IReadOnlyCollection<string> KnownServices => ServiceCatalog.Types.Keys.ToList();
@@ -73,6 +73,9 @@ public static class TargetFileLoader
             Name = name ?? "",
             Environment = env ?? "",
             CaFile = tls.CaFile,
+            Tls = tls,
+            Firewall = binder.Bind<Network.FirewallOptions>(Child("firewall"), "firewall"),
+            Exposure = binder.Bind<Exposure.ExposureOptions>(Child("exposure"), "exposure"),
             Services = services,
             Expect = binder.Bind<Expectations>(Child("expect"), "expect"),
             Thresholds = binder.Bind<Thresholds>(Child("thresholds"), "thresholds"),

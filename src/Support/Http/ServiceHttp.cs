@@ -98,8 +98,9 @@ public sealed class ServiceHttp : IDisposable
     /// <param name="evidence">Where exchanges are recorded.</param>
     /// <param name="authorize">Adds credentials to a request (null: none).</param>
     /// <param name="timeout">Per-request deadline (default 10 s).</param>
+    /// <param name="followRedirects">Follow 3xx answers (false: a redirect is the answer, e.g. http → https).</param>
     public ServiceHttp(string system, ServiceEndpoint endpoint, string? defaultCaFile, EvidenceLog evidence,
-        Action<HttpRequestMessage>? authorize = null, TimeSpan? timeout = null)
+        Action<HttpRequestMessage>? authorize = null, TimeSpan? timeout = null, bool followRedirects = true)
     {
         System = system;
         Endpoint = endpoint;
@@ -108,6 +109,7 @@ public sealed class ServiceHttp : IDisposable
         var handler = new SocketsHttpHandler
         {
             ConnectTimeout = ConnectTimeout,
+            AllowAutoRedirect = followRedirects,
             PooledConnectionLifetime = TimeSpan.FromMinutes(1),
             SslOptions = TlsTrust.ClientOptions(endpoint.CaFile ?? defaultCaFile, endpoint.TlsServerName, endpoint.SkipVerify, why => _tlsRejection = why),
         };

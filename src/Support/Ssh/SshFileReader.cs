@@ -25,18 +25,18 @@ public sealed partial class SshFileReader(SshOptions options, EvidenceLog eviden
     {
         using var client = await ConnectAsync(ct);
         var files = new List<(string, string)>();
-        foreach (var pattern in patterns)
-        {
-            if (!SafePath().IsMatch(pattern)) throw new EnvironmentProblemException($"configuration.scan_files_ssh: '{pattern}' is not an absolute path of letters, digits, . _ - / * ?");
-            var folder = pattern[..(pattern.LastIndexOf('/') + 1)];
-            var name = pattern[(pattern.LastIndexOf('/') + 1)..];
-            var list = Run(client, $"cd {Quote(folder)} && for f in {name}; do [ -f \"$f\" ] && printf '%s\\n' \"$f\"; done; true");
-            var matched = list.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            if (matched.Length == 0) evidence.Note($"SSH {Origin}: {pattern} matches no file");
-            foreach (var f in matched) files.Add((folder + f, Run(client, $"cat -- {Quote(folder + f)}")));
-        }
+        foreach (var path in Matches(client, patterns, missingFolderIsEmpty: false)) files.Add((path, Run(client, $"cat -- {Quote(path)}")));
         evidence.Note($"SSH {Origin}: read {files.Count} file(s): {string.Join(", ", files.Select(f => f.Item1))}");
         return files;
+    }
+
+    /// <summary>Every file the patterns name, WITHOUT reading it (for files that must not be there, like a CA private key).</summary>
+    public async Task<IReadOnlyList<string>> ExistingAsync(IReadOnlyList<string> patterns, CancellationToken ct = default)
+    {
+        using var client = await ConnectAsync(ct);
+        var found = Matches(client, patterns, missingFolderIsEmpty: true);
+        evidence.Note($"SSH {Origin}: looked for [{string.Join(", ", patterns)}]; found {found.Count} file(s){(found.Count > 0 ? ": " + string.Join(", ", found) : "")}");
+        return found;
     }
 
     /// <summary>Runs <paramref name="command"/> on the host (its output; BROKEN when it exits non-zero or overruns <paramref name="deadline"/>).</summary>
@@ -80,6 +80,22 @@ public sealed partial class SshFileReader(SshOptions options, EvidenceLog eviden
             throw new EnvironmentProblemException($"SSH {Origin}: {rejected ?? e.Message}", e);
         }
         return client;
+    }
+
+    private List<string> Matches(SshClient client, IReadOnlyList<string> patterns, bool missingFolderIsEmpty)
+    {
+        var files = new List<string>();
+        foreach (var pattern in patterns)
+        {
+            if (!SafePath().IsMatch(pattern)) throw new EnvironmentProblemException($"configuration.scan_files_ssh / tls.ca_key_paths: '{pattern}' is not an absolute path of letters, digits, . _ - / * ?");
+            var folder = pattern[..(pattern.LastIndexOf('/') + 1)];
+            var name = pattern[(pattern.LastIndexOf('/') + 1)..];
+            var list = Run(client, $"cd {Quote(folder)} {(missingFolderIsEmpty ? "2>/dev/null || exit 0;" : "&&")} for f in {name}; do [ -f \"$f\" ] && printf '%s\\n' \"$f\"; done; true");
+            var matched = list.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            if (matched.Length == 0) evidence.Note($"SSH {Origin}: {pattern} matches no file");
+            files.AddRange(matched.Select(f => folder + f));
+        }
+        return files;
     }
 
     /// <summary>True when <paramref name="knownHosts"/> lists this exact key for [host]:port (or host on port 22).</summary>
