@@ -178,11 +178,14 @@ public sealed partial class SshProbe(SshOptions options, EvidenceLog evidence)
     private SshNodeLogin Login(string node, string connectTo, string via, string key, string knownHosts)
     {
         using var client = KeyClient(node, connectTo, key, knownHosts, via);
-        using var cmd = client.CreateCommand($"PATH=\"$PATH:/usr/sbin:/sbin\" sshd -T -f {Quote(options.SshdConfig)}");
+        // -C: the settings in effect for a root login over this very connection (SSH_CONNECTION: client address and port,
+        // server address and port), so Match blocks (Match User, Address, LocalPort) are applied as sshd applies them.
+        using var cmd = client.CreateCommand("set -- $SSH_CONNECTION; PATH=\"$PATH:/usr/sbin:/sbin\" " +
+            $"sshd -T -f {Quote(options.SshdConfig)} -C \"user=root,host=$(hostname),addr=$1,laddr=$3,lport=$4\"");
         cmd.CommandTimeout = TimeSpan.FromSeconds(10);
         var output = cmd.Execute();
         if (cmd.ExitStatus is not (0 or null))
-            return new SshNodeLogin(node, via, null, $"sshd -T -f {options.SshdConfig} exited {cmd.ExitStatus}: {cmd.Error.Trim()} " +
+            return new SshNodeLogin(node, via, null, $"sshd -T -f {options.SshdConfig} -C (this connection, user root) exited {cmd.ExitStatus}: {cmd.Error.Trim()} " +
                 "(it needs to read the host keys: log in as a user that may, or read the setting another way)");
         return new SshNodeLogin(node, via, ParseSshdT(output), null);
     }
