@@ -52,7 +52,7 @@ trap 'echo "fault-matrix.sh: terminated; turning every fault off" >&2; exit 143'
 # --------------------------------------------------------------------------------------------- the runs
 # Each row: run | line | fault (as the table shows it) | words the verdict of a failed scenario of the line must carry
 # (its "Verdict:" lines; a broken scenario's whole message), so that a line is red for its fault and not another reason.
-# A fault whose name ends in ".down" or "unreachable" makes a service unreachable: a broken scenario counts as red.
+# A fault whose name ends in ".down" or "unreachable" makes a service (or a tool) unreachable: a broken scenario counts as red.
 cat >"$WORK/rows.tsv" <<'EOF'
 faults-a	SEC-AC-1	consul.acl-disabled	X-Consul-Default-ACL-Policy is allow
 faults-a	SEC-AC-2	nomad.acl-disabled	anonymous GET /v1/jobs answered 200
@@ -175,7 +175,7 @@ faults-perf	POSTVAL-PV-3	perf.memory-leak	a leak
 faults-perf	POSTVAL-PV-3	perf.disk-filling	predicted full
 strict-target	POSTVAL-PV-2	thresholds.max_memory_percent 1	memory use %
 strict-target	INFRA-SC-3	thresholds.fio_min_read_iops 1e9 (a disk too slow)	thresholds.fio_min_read_iops
-no-engine	POSTVAL-PV-1	performance.engine k6, not installed (engine unreachable)	'k6' (performance.engine) cannot run
+no-engine	POSTVAL-PV-1	performance.engine k6 (not installed): engine unreachable	'k6' (performance.engine) cannot run
 EOF
 # bastion.bypass needs the sandbox's private network (network namespaces: a root sandbox); without it the fault is left
 # out and INFRA-NC-4, not verified on the healthy sandbox, is not counted.

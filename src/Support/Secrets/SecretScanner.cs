@@ -100,7 +100,10 @@ public sealed partial class SecretScanner
                 WritePrivate(config, DefaultConfig);
             }
             var workDir = tools ?? Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(tool))) ?? root;
-            string[] args = [$"{scanDir}/**/*", "--format", "json", "--secretlintrc", config];
+            // --output: secretlint writes its JSON to a file of the private folder. On a pipe, node's process.exit cuts
+            // stdout at 64 KiB (a large scan's JSON was truncated there), so stdout is only the fallback.
+            var output = Path.Combine(root, "secretlint.json");
+            string[] args = [$"{scanDir}/**/*", "--format", "json", "--secretlintrc", config, "--output", output];
             BufferedCommandResult run;
             using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct))
             {
@@ -119,7 +122,7 @@ public sealed partial class SecretScanner
             if (run.ExitCode is not (0 or 1))
                 throw new EnvironmentProblemException(
                     $"secretlint ({tool}) failed with exit {run.ExitCode}: {Shorten(SecretRegistry.Redact(run.StandardError.Trim()))}");
-            var findings = ParseSecretlint(run.StandardOutput, byName);
+            var findings = ParseSecretlint(File.Exists(output) ? File.ReadAllText(output) : run.StandardOutput, byName);
             foreach (var source in sources)
                 foreach (var own in _patterns.Find(source))
                     if (!findings.Any(f => f.Place == own.Place && f.Line == own.Line)) findings.Add(own);

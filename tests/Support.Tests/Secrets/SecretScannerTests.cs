@@ -72,6 +72,20 @@ public sealed class SecretScannerTests
     }
 
     [Test]
+    public async Task A_scan_whose_report_is_larger_than_a_pipe_buffer_is_read_whole()
+    {
+        // secretlint's JSON carries each file's content: 40 files of ~4 KiB make a report far beyond the 64 KiB at which
+        // node cuts a piped stdout on exit. Every file's finding must still be there.
+        var filler = string.Join('\n', Enumerable.Range(0, 100).Select(i => $"# ml-platform setting {i}: nothing secret here"));
+        var sources = Enumerable.Range(0, 40)
+            .Select(i => new SecretSource($"configuration file {i}", $"{filler}\nGF_API_TOKEN={GrafanaToken}\n")).ToArray();
+
+        var findings = await Scan(sources);
+
+        findings.Select(f => f.Place).Distinct().Should().HaveCount(40, "every one of the 40 files holds a Grafana token");
+    }
+
+    [Test]
     public async Task Stays_quiet_on_references_documented_examples_non_secret_keys_and_empty_values()
     {
         var findings = await Scan(
