@@ -25,6 +25,13 @@ export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 PIDS="$STATE/pids" LOGS="$STATE/logs" TLS="$STATE/tls" SECRETS="$STATE/secrets"
 # shellcheck disable=SC2034
 FAULTS="$STATE/faults" CONF="$STATE/conf" RUN="$STATE/run" DATA="$STATE/data"
+# The backup and DR stores (SFTP chroots of the sandbox's sshd). sshd chroots only into a path whose every component is
+# root-owned and writable by no one else, which a state folder under /tmp or a home folder is not; as root they live
+# under /var/lib, one folder per state folder, and $STATE/storage links there. (Without root sshd cannot chroot at all.)
+STORAGE="$STATE/storage"
+if ((EUID == 0)); then
+  STORAGE="/var/lib/ml-platform-sandbox/storage-$(printf '%s' "$STATE" | sha256sum | cut -c1-12)"
+fi
 DATA_VOLUME="$STATE/data-volume"   # the node's data volume of the performance checks (a small tmpfs when root)
 PROM_USER=acceptance
 
