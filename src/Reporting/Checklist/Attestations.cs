@@ -85,6 +85,33 @@ internal sealed class SignedEntry
         _m = m;
         _folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Where = $"{path}:{m.Start.Line}";
+        Id = Scalar("id") ?? $"(line {m.Start.Line})";
+    }
+
+    /// <summary>The checklist line the statement is about (or its place in the file, when it names none).</summary>
+    public string Id { get; }
+
+    /// <summary>Its date and expiry (null when missing or malformed: then <see cref="Problems"/> says why).</summary>
+    public DateOnly? Dated { get; private set; }
+    public DateOnly? Expires { get; private set; }
+
+    /// <summary>
+    /// An attestation's or a waiver's entry with the checks both share: the required fields, a line the checklist has,
+    /// a date not in the future and an expiry within the line's cap, a risk, and four eyes (the approver is neither the
+    /// deployer nor <paramref name="signerField"/>'s person).
+    /// </summary>
+    public static SignedEntry Checked(string path, YamlMappingNode m, IEnumerable<string> required, ChecklistCatalog catalog, DateOnly today,
+        SignOffPolicy policy, string signerField, string signerRole, string? deployedBy)
+    {
+        var e = new SignedEntry(path, m);
+        e.RequireAll(required);
+        if (e.Scalar("id") is { } given && catalog.Find(given) is null) e.Problems.Add($"field id: {given} is not a checklist line");
+        e.Dated = e.Date("date");
+        e.Expires = e.Date("expires");
+        e.Dates(e.Dated, e.Expires, today, policy.MaxValidityFor(e.Id));
+        e.Risk();
+        e.FourEyes(e.Scalar("approver"), e.Scalar(signerField), signerRole, deployedBy);
+        return e;
     }
 
     public string? Scalar(string key) =>
@@ -266,15 +293,8 @@ public sealed class AttestationSet
         var rejected = new List<RejectedAttestation>();
         foreach (var m in list.Children.Cast<YamlMappingNode>())
         {
-            var e = new SignedEntry(path, m);
-            var id = e.Scalar("id") ?? $"(line {m.Start.Line})";
-            e.RequireAll(RequiredFields);
-            if (e.Scalar("id") is { } given && catalog.Find(given) is null) e.Problems.Add($"field id: {given} is not a checklist line");
-            var date = e.Date("date");
-            var expires = e.Date("expires");
-            e.Dates(date, expires, today, policy.MaxValidityFor(id));
-            e.Risk();
-            e.FourEyes(e.Scalar("approver"), e.Scalar("attested_by"), "attester", deployedBy);
+            var e = SignedEntry.Checked(path, m, RequiredFields, catalog, today, policy, "attested_by", "attester", deployedBy);
+            var (id, date, expires) = (e.Id, e.Dated, e.Expires);
             var evidence = e.ReadEvidence();
             if (e.Problems.Count > 0) { rejected.Add(new(id, e.Reason)); continue; }
             if (expires < today) { rejected.Add(new(id, $"{e.Where}: field expires: expired on {expires:yyyy-MM-dd}", IsInputError: false)); continue; }

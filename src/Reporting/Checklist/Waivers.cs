@@ -70,15 +70,8 @@ public sealed class WaiverSet
         var rejected = new List<RejectedAttestation>();
         foreach (var m in list.Children.Cast<YamlMappingNode>())
         {
-            var e = new SignedEntry(path, m);
-            var id = e.Scalar("id") ?? $"(line {m.Start.Line})";
-            e.RequireAll(RequiredFields);
-            if (e.Scalar("id") is { } given && catalog.Find(given) is null) e.Problems.Add($"field id: {given} is not a checklist line");
-            var date = e.Date("date");
-            var expires = e.Date("expires");
-            e.Dates(date, expires, today, policy.MaxValidityFor(id));
-            e.Risk();
-            e.FourEyes(e.Scalar("approver"), e.Scalar("requested_by"), "requester", deployedBy);
+            var e = SignedEntry.Checked(path, m, RequiredFields, catalog, today, policy, "requested_by", "requester", deployedBy);
+            var (id, date, expires) = (e.Id, e.Dated, e.Expires);
             if (e.Problems.Count > 0) { rejected.Add(new(id, e.Reason)); continue; }
             var waiver = new Waiver(id, e.Scalar("justification")!, e.Scalar("requested_by")!, e.Scalar("approver")!, date!.Value, expires!.Value,
                 e.Scalar("risk")!.ToLowerInvariant(), e.Scalar("ticket")!, e.Where);
