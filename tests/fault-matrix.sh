@@ -501,7 +501,8 @@ for line in automated:
     elif not all(red[line]):
         notes.append(f"{line}: not red on every fault meant to make it red")
     if not green[line]:
-        notes.append(f"{line}: not green on the healthy sandbox")
+        why = next((m for st, m in healthy.get(line, []) if st != 'passed' and m), "")
+        notes.append(f"{line}: not green on the healthy sandbox" + (f": {why.splitlines()[0][:300]}" if why else ""))
 for n in notes:
     print("note: " + n)
 proven = sum(1 for l in automated if green[l] and red[l] and all(red[l]))

@@ -66,7 +66,7 @@ public sealed class UiBrowser(TargetEnvironment target, EvidenceLog evidence, Cl
         {
             IResponse? document = null;
             var authDemanded = false;
-            try { document = await tab.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Load }); }
+            try { document = await OpenAsync(tab, url, page); }
             catch (PlaywrightException e) when (e.Message.Contains("ERR_INVALID_AUTH_CREDENTIALS", StringComparison.Ordinal) && page.Credential is null)
             {
                 authDemanded = true;   // 401 with WWW-Authenticate and nothing to answer it: the anonymous visitor is refused
@@ -103,6 +103,22 @@ public sealed class UiBrowser(TargetEnvironment target, EvidenceLog evidence, Cl
             return visit;
         }
         finally { await tab.CloseAsync(); }
+    }
+
+    /// <summary>
+    /// Opens the page as a user would: a navigation that fails on the way (a reset connection, a load that overran its
+    /// deadline on a loaded machine) is tried once more, as a user reloads, and the first failure is noted in the
+    /// evidence; a credential refused is never retried. The second failure is the answer.
+    /// </summary>
+    private async Task<IResponse?> OpenAsync(IPage tab, string url, UiPage page)
+    {
+        try { return await tab.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Load }); }
+        catch (PlaywrightException e) when (!e.Message.Contains("ERR_INVALID_AUTH_CREDENTIALS", StringComparison.Ordinal))
+        {
+            evidence.Note($"{page.Ui} {url}: the first load failed ({e.Message.Split('\n')[0]}); loading it once more, as a user would");
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            return await tab.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        }
     }
 
     private async Task<IBrowserContext> ContextAsync(UiPage page, string origin, CancellationToken ct)
