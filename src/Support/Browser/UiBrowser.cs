@@ -35,6 +35,29 @@ public sealed class UiBrowser(TargetEnvironment target, EvidenceLog evidence, Cl
     /// </summary>
     public async Task<UiVisit> VisitAsync(UiPage page, Func<IPage, IResponse?, Task>? act = null, CancellationToken ct = default)
     {
+        // chromium aborts what is in flight when an interface of this machine comes or goes (net::ERR_NETWORK_CHANGED: a
+        // container or a job's network starting elsewhere on the runner). That says nothing about the UI: the visit is
+        // made once more, and the first one stays in the evidence.
+        string? changed;
+        try
+        {
+            var visit = await VisitOnceAsync(page, act, ct);
+            changed = visit.Requests.FirstOrDefault(r => r.Failure?.Contains(NetworkChanged, StringComparison.Ordinal) == true)?.Url;
+            if (changed is null) return visit;
+        }
+        catch (EnvironmentProblemException e) when (e.Message.Contains(NetworkChanged, StringComparison.Ordinal))
+        {
+            changed = e.Message;
+        }
+        evidence.Note($"{page.Ui}: the runner's network changed during the visit ({NetworkChanged}: {changed}); visiting once more");
+        await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        return await VisitOnceAsync(page, act, ct);
+    }
+
+    private const string NetworkChanged = "ERR_NETWORK_CHANGED";
+
+    private async Task<UiVisit> VisitOnceAsync(UiPage page, Func<IPage, IResponse?, Task>? act, CancellationToken ct)
+    {
         var origin = page.Endpoint.BaseUri.GetLeftPart(UriPartial.Authority);
         var url = new Uri(page.Endpoint.BaseUri, page.Route.TrimStart('/')).ToString();
         var context = await ContextAsync(page, origin, ct);
