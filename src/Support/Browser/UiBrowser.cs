@@ -36,22 +36,25 @@ public sealed class UiBrowser(TargetEnvironment target, EvidenceLog evidence, Cl
     public async Task<UiVisit> VisitAsync(UiPage page, Func<IPage, IResponse?, Task>? act = null, CancellationToken ct = default)
     {
         // chromium aborts what is in flight when an interface of this machine comes or goes (net::ERR_NETWORK_CHANGED: a
-        // container or a job's network starting elsewhere on the runner). That says nothing about the UI: the visit is
-        // made once more, and the first one stays in the evidence.
-        string? changed;
-        try
+        // container or a job's network starting elsewhere on the runner, e.g. a scenario of another feature running at the
+        // same time). That says nothing about the UI: the visit is made again (at most three visits, 2 s apart), and every
+        // earlier visit stays in the evidence.
+        for (var attempt = 1; ; attempt++)
         {
-            var visit = await VisitOnceAsync(page, act, ct);
-            changed = visit.Requests.FirstOrDefault(r => r.Failure?.Contains(NetworkChanged, StringComparison.Ordinal) == true)?.Url;
-            if (changed is null) return visit;
+            string? changed;
+            try
+            {
+                var visit = await VisitOnceAsync(page, act, ct);
+                changed = visit.Requests.FirstOrDefault(r => r.Failure?.Contains(NetworkChanged, StringComparison.Ordinal) == true)?.Url;
+                if (changed is null || attempt == 3) return visit;
+            }
+            catch (EnvironmentProblemException e) when (e.Message.Contains(NetworkChanged, StringComparison.Ordinal) && attempt < 3)
+            {
+                changed = e.Message;
+            }
+            evidence.Note($"{page.Ui}: the runner's network changed during visit {attempt} ({NetworkChanged}: {changed}); visiting again");
+            await Task.Delay(TimeSpan.FromSeconds(2), ct);
         }
-        catch (EnvironmentProblemException e) when (e.Message.Contains(NetworkChanged, StringComparison.Ordinal))
-        {
-            changed = e.Message;
-        }
-        evidence.Note($"{page.Ui}: the runner's network changed during the visit ({NetworkChanged}: {changed}); visiting once more");
-        await Task.Delay(TimeSpan.FromSeconds(1), ct);
-        return await VisitOnceAsync(page, act, ct);
     }
 
     private const string NetworkChanged = "ERR_NETWORK_CHANGED";
