@@ -383,7 +383,7 @@ public class NomadDockerDriverTests
     public async Task Missing_image_tag_is_a_Driver_Failure_naming_the_image()
     {
         var image = $"127.0.0.1:15443/ml-platform/trainer:no-such-tag-{Guid.NewGuid():N}"[..60];
-        var pw = "/work/main/sandbox/.state/secrets/registry.password";
+        var pw = Path.Combine(Acceptance.TestSupport.Repository.SandboxState, "secrets", "registry.password");
         var auth = File.Exists(pw) ? $$"""
 
             auth {

@@ -12,8 +12,8 @@ namespace Acceptance.Support.Tests.Validation;
 /// </summary>
 public sealed class SandboxConfigTests
 {
-    private const string Sandbox = "/work/main/sandbox";
-    private static readonly string Conf = Path.Combine(Sandbox, ".state", "conf");
+    private static readonly string Sandbox = Path.Combine(Repository.Root, "sandbox");
+    private static readonly string Conf = Path.Combine(Repository.SandboxState, "conf");
 
     private static async Task<ConfigValidationResult> ValidateCopy(string kind, string source, TempDir dir, string? envFile = null)
     {
