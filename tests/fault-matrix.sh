@@ -283,7 +283,7 @@ python3 - "$SANDBOX_TARGET" "$WORK" "$PRIVATE_PORT" "$DEAD_PORT" <<'PY' || die "
 import sys, yaml, copy, os
 src, work, private_port, dead_port = sys.argv[1:5]
 base = yaml.safe_load(open(src))
-base.setdefault('thresholds', {}).update(poll_timeout_seconds=8, alert_pipeline_timeout_seconds=20)
+base.setdefault('thresholds', {}).update(poll_timeout_seconds=20, alert_pipeline_timeout_seconds=20)
 
 def save(name, t):
     with open(f"{work}/{name}.yaml", "w") as f:
