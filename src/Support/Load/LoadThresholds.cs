@@ -26,7 +26,7 @@ public sealed record LoadThresholds
     public double MaxNetworkMbps { get; init; } = 800;
 
     /// <summary>Largest memory growth of a service over the soak window.</summary>
-    [Option("max_memory_growth_percent", "largest growth of a service's resident memory over the soak window (percent of its mean, from the regression slope deriv())", Min = 0.1)]
+    [Option("max_memory_growth_percent", "largest steady growth of a service's resident memory over the soak window (percent: the lowest sample of each third of the window must not rise in every third by more than this in all; one step or spike is not a leak; the window needs at least 2 scrapes a third)", Min = 0.1)]
     public double MaxMemoryGrowthPercent { get; init; } = 10;
 
     /// <summary>Largest share of the file-descriptor limit a service may hold.</summary>
