@@ -14,17 +14,8 @@ public sealed class BackupInspector(BackupStore primary, BackupStore? dr, IReadO
     private IEnumerable<string> Components => jobs.Select(j => j.Component).Distinct();
 
     /// <summary>The newest backup of each component in <paramref name="store"/>, hashed.</summary>
-    public static async Task<IReadOnlyList<NewestBackup>> NewestAsync(BackupStore store, IEnumerable<string> components, CancellationToken ct = default)
-    {
-        var list = new List<NewestBackup>();
-        foreach (var c in components)
-        {
-            var all = await store.ListAsync(c, ct);
-            var newest = all.Count > 0 ? all[^1] : null;
-            list.Add(new NewestBackup(store.Name, c, newest, newest is null ? null : await store.Sha256Async(newest, ct)));
-        }
-        return list;
-    }
+    public static Task<IReadOnlyList<NewestBackup>> NewestAsync(BackupStore store, IEnumerable<string> components, CancellationToken ct = default) =>
+        store.NewestAsync(components, ct);
 
     /// <summary>The newest backups of the backup store.</summary>
     public Task<IReadOnlyList<NewestBackup>> NewestAsync(CancellationToken ct = default) => NewestAsync(primary, Components, ct);
@@ -41,13 +32,9 @@ public sealed class BackupInspector(BackupStore primary, BackupStore? dr, IReadO
     public async Task<IReadOnlyList<(NewestBackup Primary, NewestBackup? Dr)>> DrPairsAsync(CancellationToken ct = default)
     {
         var store = dr ?? throw new NotVerifiedException("services.dr_store is not declared: no disaster-recovery copy can be compared.");
-        var pairs = new List<(NewestBackup, NewestBackup?)>();
-        foreach (var p in await NewestAsync(ct))
-        {
-            var copy = p.Backup is null ? null : (await store.ListAsync(p.Component, ct)).FirstOrDefault(b => b.Name == p.Backup.Name);
-            pairs.Add((p, copy is null ? null : new NewestBackup(store.Name, p.Component, copy, await store.Sha256Async(copy, ct))));
-        }
-        return pairs;
+        var newest = await NewestAsync(ct);
+        var copies = await store.CopiesAsync(newest.Select(p => p.Backup).ToList(), ct);
+        return newest.Zip(copies, (p, copy) => (p, copy)).ToList();
     }
 }
 

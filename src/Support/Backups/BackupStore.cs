@@ -1,6 +1,4 @@
-using System.Net.Sockets;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.RegularExpressions;
 using Acceptance.Support.Evidence;
 using Acceptance.Support.Outcomes;
@@ -42,20 +40,10 @@ public sealed partial class BackupStore(BackupStoreOptions options, EvidenceLog 
         var (user, host, port, path) = Parts;
         return await Task.Run(() =>
         {
-            using var pk = new PrivateKeyFile(new MemoryStream(Encoding.UTF8.GetBytes(key)));
-            var info = new ConnectionInfo(host, port, user, new PrivateKeyAuthenticationMethod(user, pk)) { Timeout = Deadline };
-            using var client = new SftpClient(info) { OperationTimeout = Deadline };
-            string? rejected = null;
-            client.HostKeyReceived += (_, e) =>
-            {
-                e.CanTrust = SshFileReader.KnownHostsMatch(knownHosts, host, port, e.HostKeyName, e.HostKey);
-                if (!e.CanTrust) rejected = $"the host key ({e.HostKeyName}) is not listed for [{host}]:{port} in {knownHosts}";
-            };
-            try { client.Connect(); }
-            catch (Exception e) when (e is SshException or SocketException or TimeoutException or ProxyException)
-            {
-                throw new EnvironmentProblemException($"SFTP {Name}: {rejected ?? e.Message}", e);
-            }
+            using var pk = PinnedSsh.Key(key);
+            var endpoint = new SshEndpoint(host, port, knownHosts);
+            using var client = PinnedSsh.Connect(new SftpClient(PinnedSsh.Info(endpoint, user, new PrivateKeyAuthenticationMethod(user, pk), Deadline)) { OperationTimeout = Deadline },
+                endpoint, $"SFTP {Name}");
             try { return work(client, path.TrimEnd('/')); }
             catch (SftpPathNotFoundException e) { throw new EnvironmentProblemException($"SFTP {Name}: {e.Message}", e); }
             catch (SshConnectionException e) { throw new EnvironmentProblemException($"SFTP {Name}: {e.Message}", e); }
@@ -63,7 +51,29 @@ public sealed partial class BackupStore(BackupStoreOptions options, EvidenceLog 
     }
 
     /// <summary>Every backup of <paramref name="component"/> (files COMPONENT/*, not the .sha256 companions or .part uploads), oldest first.</summary>
-    public Task<IReadOnlyList<StoredBackup>> ListAsync(string component, CancellationToken ct = default) => UseAsync<IReadOnlyList<StoredBackup>>((c, root) =>
+    public Task<IReadOnlyList<StoredBackup>> ListAsync(string component, CancellationToken ct = default) =>
+        UseAsync((c, root) => ListIn(c, root, component), ct);
+
+    /// <summary>
+    /// The newest backup of each component, hashed, over ONE connection (a connection per listing and per hash made a DR
+    /// comparison of 4 components take 16 SSH handshakes: over 8 s on a loaded 2-core machine).
+    /// </summary>
+    public Task<IReadOnlyList<NewestBackup>> NewestAsync(IEnumerable<string> components, CancellationToken ct = default) =>
+        UseAsync<IReadOnlyList<NewestBackup>>((c, root) => components.Select(component =>
+        {
+            var newest = ListIn(c, root, component).LastOrDefault();
+            return new NewestBackup(Name, component, newest, newest is null ? null : Sha256(c, root, newest));
+        }).ToList(), ct);
+
+    /// <summary>The same files as <paramref name="wanted"/> (by component and name) in this store, hashed, over one connection; null where missing.</summary>
+    public Task<IReadOnlyList<NewestBackup?>> CopiesAsync(IReadOnlyList<StoredBackup?> wanted, CancellationToken ct = default) =>
+        UseAsync<IReadOnlyList<NewestBackup?>>((c, root) => wanted.Select(w =>
+        {
+            var copy = w is null ? null : ListIn(c, root, w.Component).FirstOrDefault(b => b.Name == w.Name);
+            return copy is null ? null : new NewestBackup(Name, copy.Component, copy, Sha256(c, root, copy));
+        }).ToList(), ct);
+
+    private IReadOnlyList<StoredBackup> ListIn(SftpClient c, string root, string component)
     {
         var dir = $"{root}/{component}";
         if (!c.Exists(dir)) return [];
@@ -76,14 +86,16 @@ public sealed partial class BackupStore(BackupStoreOptions options, EvidenceLog 
             .OrderBy(b => b.Modified).ThenBy(b => b.Name, StringComparer.Ordinal).ToList();
         evidence.Note($"SFTP {Name}: {component}/ holds {list.Count} backup(s){(list.Count > 0 ? $", newest {list[^1]}" : "")}");
         return list;
-    }, ct);
+    }
 
-    /// <summary>The SHA-256 of a stored backup, computed while reading it.</summary>
-    public Task<string> Sha256Async(StoredBackup b, CancellationToken ct = default) => UseAsync((c, root) =>
+    private static string Sha256(SftpClient c, string root, StoredBackup b)
     {
         using var s = c.OpenRead($"{root}/{b.Component}/{b.Name}");
         return Convert.ToHexStringLower(SHA256.HashData(s));
-    }, ct);
+    }
+
+    /// <summary>The SHA-256 of a stored backup, computed while reading it.</summary>
+    public Task<string> Sha256Async(StoredBackup b, CancellationToken ct = default) => UseAsync((c, root) => Sha256(c, root, b), ct);
 
     /// <summary>The bytes of a stored backup.</summary>
     public Task<byte[]> ReadAsync(StoredBackup b, CancellationToken ct = default) => UseAsync((c, root) => c.ReadAllBytes($"{root}/{b.Component}/{b.Name}"), ct);

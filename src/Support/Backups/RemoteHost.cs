@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.RegularExpressions;
 using Acceptance.Support.Evidence;
 using Acceptance.Support.Outcomes;
@@ -21,7 +20,10 @@ public sealed partial class RemoteHost(SshOptions options, EvidenceLog evidence)
     /// <summary>"ssh://user@host:port".</summary>
     public string Origin => $"ssh://{options.User ?? Environment.UserName}@{options.Address}:{options.Port}";
 
-    private ConnectionInfo Info(string user, PrivateKeyFile pk) => new(options.Address, options.Port, user, new PrivateKeyAuthenticationMethod(user, pk)) { Timeout = Deadline };
+    private ConnectionInfo Info(string user, PrivateKeyFile pk, string knownHosts) =>
+        PinnedSsh.Info(Endpoint(knownHosts), user, new PrivateKeyAuthenticationMethod(user, pk), Deadline);
+
+    private SshEndpoint Endpoint(string knownHosts) => new(options.Address, options.Port, knownHosts);
 
     private (string Key, string KnownHosts) Credentials() => (
         options.PrivateKey?.Resolve() ?? throw new NotVerifiedException("services.ssh.private_key is not set: the host cannot be read."),
@@ -31,19 +33,8 @@ public sealed partial class RemoteHost(SshOptions options, EvidenceLog evidence)
     public Task<string> RunAsync(string command, CancellationToken ct = default) => Task.Run(() =>
     {
         var (key, knownHosts) = Credentials();
-        using var pk = new PrivateKeyFile(new MemoryStream(Encoding.UTF8.GetBytes(key)));
-        using var client = new SshClient(Info(options.User ?? Environment.UserName, pk));
-        string? rejected = null;
-        client.HostKeyReceived += (_, e) =>
-        {
-            e.CanTrust = SshFileReader.KnownHostsMatch(knownHosts, options.Address, options.Port, e.HostKeyName, e.HostKey);
-            if (!e.CanTrust) rejected = $"the host key ({e.HostKeyName}) is not listed in {knownHosts}";
-        };
-        try { client.Connect(); }
-        catch (Exception e) when (e is SshException or SocketException or TimeoutException or ProxyException)
-        {
-            throw new EnvironmentProblemException($"SSH {Origin}: {rejected ?? e.Message}", e);
-        }
+        using var pk = PinnedSsh.Key(key);
+        using var client = PinnedSsh.Connect(new SshClient(Info(options.User ?? Environment.UserName, pk, knownHosts)), Endpoint(knownHosts), $"SSH {Origin}");
         using var cmd = client.CreateCommand(command);
         cmd.CommandTimeout = Deadline;
         var output = cmd.Execute();
@@ -55,9 +46,9 @@ public sealed partial class RemoteHost(SshOptions options, EvidenceLog evidence)
     public Task AttemptLoginAsync(string user, CancellationToken ct = default) => Task.Run(() =>
     {
         var (key, knownHosts) = Credentials();
-        using var pk = new PrivateKeyFile(new MemoryStream(Encoding.UTF8.GetBytes(key)));
-        using var client = new SshClient(Info(user, pk));
-        client.HostKeyReceived += (_, e) => e.CanTrust = SshFileReader.KnownHostsMatch(knownHosts, options.Address, options.Port, e.HostKeyName, e.HostKey);
+        using var pk = PinnedSsh.Key(key);
+        using var client = new SshClient(Info(user, pk, knownHosts));
+        PinnedSsh.PinHostKey(client, Endpoint(knownHosts));
         try { client.Connect(); client.Disconnect(); }
         catch (SshAuthenticationException) { }   // the expected refusal
         catch (Exception e) when (e is SshException or SocketException or TimeoutException or ProxyException)

@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-using System.Text;
 using System.Text.RegularExpressions;
 using Acceptance.Support.Evidence;
 using Acceptance.Support.Outcomes;
@@ -64,22 +62,9 @@ public sealed partial class SshFileReader(SshOptions options, EvidenceLog eviden
         var key = options.PrivateKey?.Resolve() ?? throw new NotVerifiedException("services.ssh.private_key is not set: nothing can be run or read on the SSH host.");
         var knownHosts = options.KnownHosts ?? throw new NotVerifiedException("services.ssh.known_hosts is not set: the SSH host's key cannot be checked, so it is not trusted.");
         var user = options.User ?? Environment.UserName;
-        using var pk = new PrivateKeyFile(new MemoryStream(Encoding.UTF8.GetBytes(key)));
-        var info = new ConnectionInfo(options.Address, options.Port, user, new PrivateKeyAuthenticationMethod(user, pk)) { Timeout = deadline };
-        var client = new SshClient(info);
-        string? rejected = null;
-        client.HostKeyReceived += (_, e) =>
-        {
-            e.CanTrust = KnownHostsMatch(knownHosts, options.Address, options.Port, e.HostKeyName, e.HostKey);
-            if (!e.CanTrust) rejected = $"the host key ({e.HostKeyName}) is not listed for [{options.Address}]:{options.Port} in {knownHosts}";
-        };
-        try { client.Connect(); }
-        catch (Exception e) when (e is SshException or SocketException or TimeoutException or ProxyException)
-        {
-            client.Dispose();
-            throw new EnvironmentProblemException($"SSH {Origin}: {rejected ?? e.Message}", e);
-        }
-        return client;
+        using var pk = PinnedSsh.Key(key);
+        var endpoint = new SshEndpoint(options.Address, options.Port, knownHosts);
+        return PinnedSsh.Connect(new SshClient(PinnedSsh.Info(endpoint, user, new PrivateKeyAuthenticationMethod(user, pk), deadline)), endpoint, $"SSH {Origin}");
     }
 
     private List<string> Matches(SshClient client, IReadOnlyList<string> patterns, bool missingFolderIsEmpty)

@@ -146,7 +146,7 @@ public sealed partial class SshProbe(SshOptions options, EvidenceLog evidence)
     {
         var (host, port) = Parse(node);
         var (toHost, toPort) = Parse(connectTo);
-        var info = Fast(new ConnectionInfo(toHost, toPort, User, new NoneAuthenticationMethod(User)) { Timeout = Timeout });
+        var info = Fast(PinnedSsh.Info(new SshEndpoint(host, port, knownHosts) { ConnectTo = (toHost, toPort) }, User, new NoneAuthenticationMethod(User), Timeout));
         using var client = new SshClient(info);
         var (hostKey, pinned) = ("", false);
         client.HostKeyReceived += (_, e) =>
@@ -207,25 +207,10 @@ public sealed partial class SshProbe(SshOptions options, EvidenceLog evidence)
     {
         var (host, port) = Parse(node);
         var (toHost, toPort) = Parse(connectTo);
-        using var pk = new PrivateKeyFile(new MemoryStream(Encoding.UTF8.GetBytes(key)));
-        var info = Fast(new ConnectionInfo(toHost, toPort, User, new PrivateKeyAuthenticationMethod(User, pk)) { Timeout = Timeout });
-        var client = new SshClient(info);
-        string? rejected = null;
-        client.HostKeyReceived += (_, e) =>
-        {
-            e.CanTrust = SshFileReader.KnownHostsMatch(knownHosts, host, port, e.HostKeyName, e.HostKey);
-            if (!e.CanTrust) rejected = $"the host key ({e.HostKeyName}) is not listed for {node} in {knownHosts}";
-        };
-        try
-        {
-            client.Connect();
-            return client;
-        }
-        catch (Exception e) when (e is SshException or SocketException or ProxyException or TimeoutException)
-        {
-            client.Dispose();
-            throw new EnvironmentProblemException($"SSH key login to {node} ({via}) as {User}: {rejected ?? e.Message}", e);
-        }
+        using var pk = PinnedSsh.Key(key);
+        var endpoint = new SshEndpoint(host, port, knownHosts) { ConnectTo = (toHost, toPort) };
+        return PinnedSsh.Connect(new SshClient(Fast(PinnedSsh.Info(endpoint, User, new PrivateKeyAuthenticationMethod(User, pk), Timeout))), endpoint,
+            $"SSH key login to {node} ({via}) as {User}");
     }
 
     /// <summary>Runs <paramref name="use"/> with "127.0.0.1:port" forwarded through the bastion's session to <paramref name="node"/>.</summary>
