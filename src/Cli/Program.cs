@@ -17,12 +17,15 @@ namespace Acceptance.Cli;
 ///   acceptance report --results DIR --checklist DIR --out DIR [--attestations FILE] [--waivers FILE] [--change ID]
 ///                     [--compliance FILE] [--strict] [--interrupted INT|TERM]
 ///                                                checklist.md, summary.json, not-verified results, exit code
+///   acceptance fingerprint | seal | verify           the sealed evidence bundle (EvidenceCommands.cs)
 /// Exit codes: 0 ok, 1 checks failed or broke (or, with --strict, lines not verified), 2 bad input.
 /// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
+        // fingerprint, seal, verify: the sealed evidence bundle (EvidenceCommands.cs).
+        if (EvidenceCommands.Run(args) is { } evidenceExit) return evidenceExit;
         try
         {
             return args.FirstOrDefault() switch
@@ -50,6 +53,7 @@ public static class Program
     private static int Usage()
     {
         Console.Error.WriteLine("usage: acceptance check-target FILE | acceptance target-schema | acceptance cleanup --target FILE [--grace-minutes N] | acceptance check-signoff --checklist DIR [--target FILE] [--attestations FILE] [--waivers FILE] [--compliance FILE] | acceptance report --results DIR --checklist DIR --out DIR [--attestations FILE] [--waivers FILE] [--change ID] [--compliance FILE] [--strict] [--interrupted INT|TERM] [--run-id ID] [--target FILE]");
+        Console.Error.WriteLine("       " + EvidenceCommands.Usage);
         return 2;
     }
 
