@@ -157,6 +157,11 @@ public static class EvidenceBundle
         var sha256 = BundleManifest.Sha256(output);
         var bytes = new FileInfo(output).Length;
         var stored = target?.Evidence.Store is { } store ? CopyToStore(store, output, signature) : null;
+        // The store keeps every run's bundle; the reports folder keeps only this one (no store: every one stays).
+        if (stored is not null)
+            foreach (var old in Directory.EnumerateFiles(Path.GetDirectoryName(output)!, "acceptance-*.tar.gz*")
+                         .Where(f => f != output && f != signature && !f.EndsWith(".tmp", StringComparison.Ordinal)))
+                File.Delete(old);
         return new SealedBundle(output, sha256, bytes, entries.Count + 1 + (signingKey is null ? 0 : 1), signature, signing, selfCheck, stored, clock.Elapsed);
     }
 
