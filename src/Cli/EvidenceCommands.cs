@@ -75,7 +75,8 @@ public static class EvidenceCommands
         Console.WriteLine($"SHA-256:    {sealedBundle.Sha256}  ({sealedBundle.Files} files, {sealedBundle.Bytes / 1024.0 / 1024.0:0.0} MB, sealed in {sealedBundle.Elapsed.TotalSeconds:0.0} s)");
         Console.WriteLine($"Signature:  {(sealedBundle.IsSigned ? sealedBundle.Signature + ": " : "")}{sealedBundle.Signing}{(sealedBundle.SelfCheck is null ? "" : "; " + sealedBundle.SelfCheck)}");
         if (sealedBundle.StoredAt is not null) Console.WriteLine($"Stored:     {sealedBundle.StoredAt}");
-        return sealedBundle.SelfCheck is { } c && c.Contains("does NOT verify", StringComparison.Ordinal) ? 1 : 0;
+        if (sealedBundle.StoreProblem is not null) Console.WriteLine($"Stored:     {sealedBundle.StoreProblem}");
+        return sealedBundle.Incomplete ? 1 : 0;
     }
 
     private static int Verify(List<string> args)

@@ -34,6 +34,12 @@ public sealed record SealedBundle(string Path, string Sha256, long Bytes, int Fi
 {
     /// <summary>The bundle carries a signature.</summary>
     public bool IsSigned => Signature is not null;
+
+    /// <summary>Why the bundle could not be copied to evidence.store (null: copied, or no store).</summary>
+    public string? StoreProblem { get; init; }
+
+    /// <summary>Sealed but not where the target says it must go, or its signature does not check out against the target's allowed signers.</summary>
+    public bool Incomplete => StoreProblem is not null || SelfCheck?.Contains("does NOT verify", StringComparison.Ordinal) == true;
 }
 
 /// <summary>
@@ -156,13 +162,19 @@ public static class EvidenceBundle
         }
         var sha256 = BundleManifest.Sha256(output);
         var bytes = new FileInfo(output).Length;
-        var stored = target?.Evidence.Store is { } store ? CopyToStore(store, output, signature) : null;
+        string? stored = null, storeProblem = null;
+        if (target?.Evidence.Store is { } store)
+        {
+            try { stored = CopyToStore(store, output, signature); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { storeProblem = $"NOT copied to evidence.store {store}: {e.Message}"; }
+        }
         // The store keeps every run's bundle; the reports folder keeps only this one (no store: every one stays).
         if (stored is not null)
             foreach (var old in Directory.EnumerateFiles(Path.GetDirectoryName(output)!, "acceptance-*.tar.gz*")
                          .Where(f => f != output && f != signature && !f.EndsWith(".tmp", StringComparison.Ordinal)))
                 File.Delete(old);
-        return new SealedBundle(output, sha256, bytes, entries.Count + 1 + (signingKey is null ? 0 : 1), signature, signing, selfCheck, stored, clock.Elapsed);
+        return new SealedBundle(output, sha256, bytes, entries.Count + 1 + (signingKey is null ? 0 : 1), signature, signing, selfCheck, stored, clock.Elapsed)
+            { StoreProblem = storeProblem };
     }
 
     /// <summary>Copies the bundle and its signature into the store folder (written under a temporary name, then renamed).</summary>

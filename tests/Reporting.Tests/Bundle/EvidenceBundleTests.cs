@@ -110,6 +110,23 @@ public sealed class EvidenceBundleTests
     }
 
     [Test]
+    public async Task With_a_store_the_reports_folder_keeps_only_the_newest_bundle_and_a_store_that_cannot_be_written_is_said()
+    {
+        _dir.File("reports/bundle/acceptance-older.tar.gz", "old");
+        _dir.File("reports/bundle/acceptance-older.tar.gz.sig", "old");
+        var sealedBundle = await SealAsync(Target(SignedTarget));
+        Directory.GetFiles(Path.Combine(_reports, "bundle")).Select(Path.GetFileName).Should()
+            .BeEquivalentTo($"acceptance-{RunId}.tar.gz", $"acceptance-{RunId}.tar.gz.sig");
+        sealedBundle.Incomplete.Should().BeFalse();
+
+        _dir.File("blocked", "a file where the store folder should be");
+        var blocked = await SealAsync(Target("  signing_key: signer\n  store: blocked\n"));
+        blocked.Incomplete.Should().BeTrue();
+        blocked.StoreProblem.Should().StartWith("NOT copied to evidence.store").And.Contain("blocked");
+        File.Exists(blocked.Path).Should().BeTrue("the bundle is still sealed in the reports folder");
+    }
+
+    [Test]
     public async Task The_bundle_records_the_suite_commit_and_the_checklist_version()
     {
         var sealedBundle = await SealAsync(Target(SignedTarget));
