@@ -168,6 +168,14 @@ public static class EvidenceBundle
             try { stored = CopyToStore(store, output, signature); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { storeProblem = $"NOT copied to evidence.store {store}: {e.Message}"; }
         }
+        if (target?.Evidence.StoreService is { } service)
+        {
+            try { stored = (stored is null ? "" : stored + "; ") + await UploadAsync(target, service, output, signature, ct); }
+            catch (Exception e) when (e is Acceptance.Support.Outcomes.EnvironmentProblemException or Acceptance.Support.Outcomes.NotVerifiedException or IOException or TimeoutException)
+            {
+                storeProblem = (storeProblem is null ? "" : storeProblem + "; ") + $"NOT uploaded to services.{service} (evidence.store_service): {e.Message}";
+            }
+        }
         // The store keeps every run's bundle; the reports folder keeps only this one (no store: every one stays).
         if (stored is not null)
             foreach (var old in Directory.EnumerateFiles(Path.GetDirectoryName(output)!, "acceptance-*.tar.gz*")
@@ -188,6 +196,26 @@ public static class EvidenceBundle
             File.Move(to + ".part", to, overwrite: true);
         }
         return Path.Combine(store, Path.GetFileName(bundle));
+    }
+
+    /// <summary>Uploads the bundle and its signature into the folder evidence/ of an SFTP store (as FILE.part, then renamed).</summary>
+    private static Task<string> UploadAsync(TargetEnvironment target, string key, string bundle, string? signature, CancellationToken ct)
+    {
+        var options = target.Require<Acceptance.Support.Backups.BackupStoreOptions>(key);
+        var store = new Acceptance.Support.Backups.BackupStore(options, new Acceptance.Support.Evidence.EvidenceLog());
+        return store.UseAsync((client, root) =>
+        {
+            var folder = $"{root}/evidence";
+            if (!client.Exists(folder)) client.CreateDirectory(folder);
+            foreach (var file in signature is null ? [bundle] : new[] { bundle, signature })
+            {
+                var to = $"{folder}/{Path.GetFileName(file)}";
+                using (var stream = File.OpenRead(file)) client.UploadFile(stream, to + ".part", canOverride: true);
+                if (client.Exists(to)) client.DeleteFile(to);
+                client.RenameFile(to + ".part", to);
+            }
+            return $"{options.Address.TrimEnd('/')}/evidence/{Path.GetFileName(bundle)}";
+        }, ct);
     }
 
     private static async Task WriteBytesAsync(TarWriter tar, string name, byte[] bytes, CancellationToken ct)

@@ -107,6 +107,9 @@ public static class TargetFileLoader
                     problems.Add($"{path}: field services.{key}.{field}: {why}");
         }
 
+        if (target.Evidence.StoreService is { } storeService && target.Service(storeService) is null)
+            problems.Add($"{path}: field evidence.store_service: the target file declares no services.{storeService} to upload the evidence to");
+
         if (problems.Count > 0) throw new TargetConfigurationException(problems);
         return target;
     }

@@ -24,6 +24,10 @@ public sealed record EvidenceBundleOptions
     [Option("store", "folder every sealed bundle and its signature are copied to (created when missing); the run's reports/bundle keeps its own copy", IsPath = true)]
     public string? Store { get; init; }
 
+    /// <summary>An SFTP store of the target every bundle is also uploaded to.</summary>
+    [Option("store_service", "an SFTP store of the target (backup_store or dr_store, services.<key>) every bundle and its signature are also uploaded to, into its folder evidence/", OneOf = "backup_store,dr_store")]
+    public string? StoreService { get; init; }
+
     /// <summary>Deadline of each part of the target fingerprint.</summary>
     [Option("fingerprint_timeout_seconds", "deadline of each part of the target fingerprint (versions, leaders, image digests, certificates, job versions); a part that does not answer in time is recorded \"unavailable\"", Min = 1, Max = 120)]
     public int FingerprintTimeoutSeconds { get; init; } = 5;

@@ -283,6 +283,15 @@ public sealed class EvidenceBundleTests
     }
 
     [Test]
+    public void An_sftp_store_the_target_does_not_declare_stops_the_run_at_start()
+    {
+        FluentActions.Invoking(() => Target("  store_service: dr_store\n")).Should().Throw<TargetConfigurationException>()
+            .Which.Problems.Should().ContainSingle().Which.Should().Contain("evidence.store_service").And.Contain("services.dr_store");
+        FluentActions.Invoking(() => Target("  store_service: s3\n")).Should().Throw<TargetConfigurationException>()
+            .Which.Problems.Should().ContainSingle().Which.Should().Contain("evidence.store_service");
+    }
+
+    [Test]
     public void The_manifest_reads_sha256sum_lines_and_names_a_bad_one()
     {
         var (entries, problems) = BundleManifest.Parse($"{new string('a', 64)}  checklist.md\n{new string('b', 64)} *junit/x.xml\nnonsense\n");
