@@ -19,8 +19,10 @@ public sealed record SecretLeak(string File, string Secret)
 public static class LeakScanner
 {
     /// <summary>Scans every file below <paramref name="folders"/> for the target's secrets.</summary>
+    /// <remarks>Sealed bundles (*.tar.gz, compressed: their files were scanned before they were sealed) are left out.</remarks>
     public static IReadOnlyList<SecretLeak> Scan(TargetEnvironment target, params string[] folders) =>
-        ScanFiles(target, folders.Where(Directory.Exists).SelectMany(f => Directory.EnumerateFiles(f, "*", SearchOption.AllDirectories)));
+        ScanFiles(target, folders.Where(Directory.Exists).SelectMany(f => Directory.EnumerateFiles(f, "*", SearchOption.AllDirectories))
+            .Where(f => !f.EndsWith(".tar.gz", StringComparison.Ordinal)));
 
     /// <summary>Scans <paramref name="files"/> (the contents of an evidence bundle) for the target's secrets.</summary>
     public static IReadOnlyList<SecretLeak> ScanFiles(TargetEnvironment target, IEnumerable<string> files)
