@@ -42,7 +42,8 @@ public static class BundleVerifier
             await using var file = File.OpenRead(bundle);
             await using var gzip = new GZipStream(file, CompressionMode.Decompress);
             await using var tar = new TarReader(gzip);
-            string? root = null;
+            // The root folder is acceptance-RUN_ID, as the file is named; a renamed bundle: the folder of its first entry.
+            string? root = name.EndsWith(".tar.gz", StringComparison.Ordinal) && name.StartsWith("acceptance-", StringComparison.Ordinal) ? name[..^7] : null;
             while (await tar.GetNextEntryAsync(copyData: false, ct) is { } entry)
             {
                 var path = entry.Name.TrimEnd('/');

@@ -154,6 +154,26 @@ public sealed class EvidenceBundleTests
     }
 
     [Test]
+    public async Task A_file_outside_the_bundles_folder_is_named()
+    {
+        var bundle = (await SealAsync(Target(SignedTarget))).Path;
+        var entries = new List<(string Name, byte[] Bytes)> { ("evil.sh", "rm -rf /"u8.ToArray()) };
+        using (var reader = new TarReader(new GZipStream(File.OpenRead(bundle), CompressionMode.Decompress)))
+            while (reader.GetNextEntry() is { } e)
+            {
+                using var m = new MemoryStream();
+                e.DataStream?.CopyTo(m);
+                entries.Add((e.Name, m.ToArray()));
+            }
+        using (var writer = new TarWriter(new GZipStream(File.Create(bundle), CompressionLevel.Fastest), TarEntryFormat.Pax))
+            foreach (var (name, bytes) in entries)
+                writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(bytes) });
+
+        var verdict = await VerifyAsync(bundle, _allowed);
+        verdict.Problems.Where(p => !p.StartsWith("bad signature:")).Should().ContainSingle().Which.Should().StartWith("extra: evil.sh (outside");
+    }
+
+    [Test]
     public async Task A_removed_file_is_named()
     {
         var bundle = (await SealAsync(Target(SignedTarget))).Path;
