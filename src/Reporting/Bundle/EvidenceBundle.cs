@@ -108,12 +108,13 @@ public static class EvidenceBundle
         }
 
         var checklist = BundleManifest.FolderVersion(inputs.Checklist);
-        var description = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
+        var sealedAt = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
+        byte[] Description() => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
         {
             ["run_id"] = inputs.RunId,
             ["target"] = target?.Name,
             ["environment"] = target?.Environment,
-            ["sealed"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+            ["sealed"] = sealedAt,
             ["suite_commit"] = inputs.SuiteCommit,
             ["checklist_version"] = "sha256:" + checklist.Version,
             ["checklist_files"] = checklist.Files,
@@ -122,14 +123,23 @@ public static class EvidenceBundle
             ["verify"] = $"acceptance verify {FileName(inputs.RunId)} --allowed-signers FILE; or: tar xzf {FileName(inputs.RunId)} && cd {Root(inputs.RunId)} && sha256sum -c {BundleManifest.FileName}",
         }, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
-        var entries = contents.Select(c => new ManifestEntry(c.Entry, BundleManifest.Sha256(c.File))).ToList();
-        entries.Add(new ManifestEntry(DescriptionFile, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(description))));
+        var hashes = contents.Select(c => new ManifestEntry(c.Entry, BundleManifest.Sha256(c.File))).ToList();
         var work = Directory.CreateTempSubdirectory("acceptance-seal-");
+        var entries = hashes;
         try
         {
             var manifest = Path.Combine(work.FullName, BundleManifest.FileName);
-            await File.WriteAllTextAsync(manifest, BundleManifest.Render(entries), ct);
-            var manifestSignature = signingKey is null ? null : await SshSignature.SignAsync(signingKey, manifest, ct);
+            byte[] description;
+            string? manifestSignature = null;
+            while (true)
+            {
+                description = Description();
+                entries = [.. hashes, new ManifestEntry(DescriptionFile, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(description)))];
+                await File.WriteAllTextAsync(manifest, BundleManifest.Render(entries), ct);
+                if (signingKey is null) break;
+                try { manifestSignature = await SshSignature.SignAsync(signingKey, manifest, ct); break; }
+                catch (SigningKeyException e) { signingKey = null; signing = $"unsigned: {e.Message}"; }   // bundle.json must not claim it
+            }
 
             Directory.CreateDirectory(Path.GetDirectoryName(output)!);
             var root = Root(inputs.RunId);
