@@ -17,7 +17,6 @@ namespace Acceptance.Cli;
 ///   acceptance report --results DIR --checklist DIR --out DIR [--attestations FILE] [--waivers FILE] [--change ID]
 ///                     [--compliance FILE] [--strict] [--interrupted INT|TERM]
 ///                                                checklist.md, summary.json, not-verified results, exit code
-///   acceptance fingerprint | seal | verify           the sealed evidence bundle (EvidenceCommands.cs)
 /// Exit codes: 0 ok, 1 checks failed or broke (or, with --strict, lines not verified), 2 bad input.
 /// </summary>
 public static class Program
