@@ -20,6 +20,9 @@ Runs the Gherkin features in features/ against a target environment and writes t
   reports/checklist.md                       the checklist, line by line, with the sign-off block
   reports/junit/*.xml, reports/trx/*.trx     for CI systems
   reports/summary.json                       counts and the exit code
+  reports/fingerprint.json                   what the target looked like (versions, leaders, digests, certificates)
+  reports/bundle/acceptance-RUN.tar.gz(.sig) all of it sealed, with a SHA-256 manifest, signed with evidence.signing_key
+                                             and copied to evidence.store (check: acceptance verify BUNDLE)
 
 Options:
   --target FILE        target file (docs/target-file.md). Default: start the local sandbox
@@ -237,6 +240,10 @@ while kill -0 "$TEST_PID" 2>/dev/null; do wait "$TEST_PID"; TEST_EXIT=$?; done
 [ -n "${HARD_STOP:-}" ] && kill "$HARD_STOP" 2>/dev/null
 trap '' INT TERM   # the report is written whatever happens now
 
+# --- target fingerprint (reports/fingerprint.json, docs/evidence-bundle.md): versions, leaders, digests, certificates,
+# job versions, config hashes; every part under a short deadline, an unreadable part recorded "unavailable" -----------
+"${CLI[@]}" fingerprint --target "$TARGET" --out "$REPORTS" || { rm -f "$REPORTS/fingerprint.json"; echo "warning: no target fingerprint (see above)" >&2; }
+
 # --- evidence ------------------------------------------------------------------------------
 REPORT_ARGS=(report --results "$RESULTS" --checklist "$ROOT/checklist" --out "$REPORTS" --target "$TARGET" --run-id "$RUN_ID")
 [ -n "$ATTESTATIONS" ] && REPORT_ARGS+=(--attestations "$ATTESTATIONS")
@@ -261,6 +268,22 @@ if [ $REPORT = 1 ]; then
   echo
   echo "Report:     $REPORTS/allure-report/awesome/index.html"
   echo "Trends:     $REPORTS/allure-report/dashboard/index.html"
+fi
+
+# --- sealed evidence bundle (docs/evidence-bundle.md): reports, raw results, fingerprint, manifest; signed with
+# evidence.signing_key, copied to evidence.store; then the portable document names its hash ---------------------------
+BUNDLE="$REPORTS/bundle/acceptance-$RUN_ID.tar.gz"
+if ! "${CLI[@]}" seal --reports "$REPORTS" --checklist "$ROOT/checklist" --run-id "$RUN_ID" --target "$TARGET" \
+     --suite-commit "${ACCEPTANCE_SUITE_COMMIT:-$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)}"; then
+  echo "run-tests.sh: the evidence was not sealed (see above): the run is not green" >&2
+  [ $EXIT = 0 ] && EXIT=$EXIT_CHECKS
+else
+  # acceptance document (the checklist document's footer names the bundle) when this CLI has it: --help succeeds, or
+  # at least is not answered with the general usage of a CLI that does not know the command.
+  DOC_HELP="$("${CLI[@]}" document --help 2>&1)"
+  if [ $? = 0 ] || ! grep -q '^usage: acceptance check-target' <<<"$DOC_HELP"; then
+    "${CLI[@]}" document --out "$REPORTS" --bundle "$BUNDLE" >/dev/null || echo "warning: could not put the bundle's hash into the checklist document" >&2
+  fi
 fi
 echo "Checklist:  $REPORTS/checklist.md"
 echo "JUnit:      $REPORTS/junit/"

@@ -23,6 +23,8 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        // fingerprint, seal, verify: the sealed evidence bundle (EvidenceCommands.cs).
+        if (EvidenceCommands.Run(args) is { } evidenceExit) return evidenceExit;
         try
         {
             return args.FirstOrDefault() switch
@@ -50,6 +52,7 @@ public static class Program
     private static int Usage()
     {
         Console.Error.WriteLine("usage: acceptance check-target FILE | acceptance target-schema | acceptance cleanup --target FILE [--grace-minutes N] | acceptance check-signoff --checklist DIR [--target FILE] [--attestations FILE] [--waivers FILE] [--compliance FILE] | acceptance report --results DIR --checklist DIR --out DIR [--attestations FILE] [--waivers FILE] [--change ID] [--compliance FILE] [--strict] [--interrupted INT|TERM] [--run-id ID] [--target FILE]");
+        Console.Error.WriteLine("       " + EvidenceCommands.Usage);
         return 2;
     }
 

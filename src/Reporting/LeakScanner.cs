@@ -19,7 +19,13 @@ public sealed record SecretLeak(string File, string Secret)
 public static class LeakScanner
 {
     /// <summary>Scans every file below <paramref name="folders"/> for the target's secrets.</summary>
-    public static IReadOnlyList<SecretLeak> Scan(TargetEnvironment target, params string[] folders)
+    /// <remarks>Sealed bundles (*.tar.gz, compressed: their files were scanned before they were sealed) are left out.</remarks>
+    public static IReadOnlyList<SecretLeak> Scan(TargetEnvironment target, params string[] folders) =>
+        ScanFiles(target, folders.Where(Directory.Exists).SelectMany(f => Directory.EnumerateFiles(f, "*", SearchOption.AllDirectories))
+            .Where(f => !f.EndsWith(".tar.gz", StringComparison.Ordinal)));
+
+    /// <summary>Scans <paramref name="files"/> (the contents of an evidence bundle) for the target's secrets.</summary>
+    public static IReadOnlyList<SecretLeak> ScanFiles(TargetEnvironment target, IEnumerable<string> files)
     {
         var secrets = new List<(string Name, string Value)>();
         foreach (var reference in target.SecretReferences())
@@ -33,10 +39,7 @@ public static class LeakScanner
                 secrets.Add(($"{endpoint.Password} (Basic authorization of {user})", SecretRegistry.BasicForm(user, password)));
         var leaks = new List<SecretLeak>();
         if (secrets.Count == 0) return leaks;
-        var files = folders.Where(Directory.Exists)
-            .SelectMany(f => Directory.EnumerateFiles(f, "*", SearchOption.AllDirectories))
-            .Select(Path.GetFullPath).Distinct();
-        foreach (var file in files)
+        foreach (var file in files.Select(Path.GetFullPath).Distinct())
         {
             var text = File.ReadAllText(file);
             foreach (var (name, value) in secrets)

@@ -198,6 +198,10 @@ public sealed class RunScriptTests
         Directory.GetFiles(Path.Combine(reports, "junit"), "*.xml").Should().NotBeEmpty();
         File.Exists(Path.Combine(reports, "allure-results", "environment.properties")).Should().BeTrue();
         output.Should().Contain("Report:").And.Contain("checklist.md");
+        // the target's fingerprint, and everything sealed: unsigned, and said so, for a target without evidence.signing_key
+        File.ReadAllText(Path.Combine(reports, "fingerprint.json")).Should().Contain("\"kind\": \"service-version\"").And.Contain("\"name\": \"prometheus\"");
+        output.Should().MatchRegex(@"Bundle:\s+\S+/bundle/acceptance-\S+\.tar\.gz").And.MatchRegex(@"SHA-256:\s+[0-9a-f]{64}")
+            .And.Contain("unsigned: the target file");
     }
 
     [Test]

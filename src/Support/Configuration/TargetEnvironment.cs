@@ -88,6 +88,9 @@ public sealed record TargetEnvironment
     /// <summary>audit: the audit sources.</summary>
     public AuditSection Audit { get; init; } = new();
 
+    /// <summary>evidence: the signing key, allowed signers and store of the run's sealed evidence bundle.</summary>
+    public Support.Evidence.EvidenceBundleOptions Evidence { get; init; } = new();
+
     /// <summary>The section of <paramref name="key"/>, or null when the target does not declare it.</summary>
     public ServiceOptions? Service(string key) => Services.GetValueOrDefault(key);
 
@@ -340,6 +343,7 @@ public static class ServiceCatalog
         keys.AddRange(OptionsBinder.Describe(typeof(AuditSection), "audit"));
         keys.AddRange(OptionsBinder.Describe(typeof(Network.FirewallOptions), "firewall"));
         keys.AddRange(OptionsBinder.Describe(typeof(Exposure.ExposureOptions), "exposure"));
+        keys.AddRange(OptionsBinder.Describe(typeof(Evidence.EvidenceBundleOptions), "evidence"));
         return keys;
     }
 }

@@ -12,7 +12,7 @@ namespace Acceptance.Support.Configuration;
 public static class TargetFileLoader
 {
     private static readonly string[] TopLevelKeys = ["name", "environment", "tls", "services", "expect", "thresholds", "scale", "configuration",
-        "performance", "change", "attestations", "ci_results", "documentation", "tailoring", "backups", "retention", "audit", "firewall", "exposure"];
+        "performance", "change", "attestations", "ci_results", "documentation", "tailoring", "backups", "retention", "audit", "firewall", "exposure", "evidence"];
 
     /// <summary>Service keys a target file may declare.</summary>
     public static IReadOnlyCollection<string> KnownServices => ServiceCatalog.Types.Keys.ToList();
@@ -90,6 +90,7 @@ public static class TargetFileLoader
             Backups = binder.Bind<Backups.BackupSection>(Child("backups"), "backups"),
             Retention = binder.Bind<Backups.RetentionSection>(Child("retention"), "retention"),
             Audit = binder.Bind<Backups.AuditSection>(Child("audit"), "audit"),
+            Evidence = binder.Bind<Evidence.EvidenceBundleOptions>(Child("evidence"), "evidence"),
         };
         problems.AddRange(target.Performance.Problems().Select(p => $"{path}: {p}"));
         CheckSignOffSettings(binder, root, target);
@@ -105,6 +106,9 @@ public static class TargetFileLoader
                 if (secret.Problem(environment) is { } why)
                     problems.Add($"{path}: field services.{key}.{field}: {why}");
         }
+
+        if (target.Evidence.StoreService is { } storeService && target.Service(storeService) is null)
+            problems.Add($"{path}: field evidence.store_service: the target file declares no services.{storeService} to upload the evidence to");
 
         if (problems.Count > 0) throw new TargetConfigurationException(problems);
         return target;
