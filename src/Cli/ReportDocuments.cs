@@ -34,7 +34,7 @@ internal static class ReportDocuments
         : fromAttestations is not null ? new(fromAttestations, "deployed_by in the attestations file")
         : operatorOfRun is { Source: "--operator" } op ? new(op.Value, "the run's operator, --operator")
         : operatorOfRun is { } login ? new(login.Value, $"the run's operator ({login.Source}); no deployer was named: give --operator or deployed_by in the attestations file")
-        : new("(not named)", "nothing names who deployed: give --operator or deployed_by in the attestations file");
+        : new("not named (give --operator, or deployed_by in the attestations file)", "");
 
     /// <summary>
     /// Records the run in history/runs/&lt;run-id&gt;.json (with the target's fingerprint.json when the run wrote one) and

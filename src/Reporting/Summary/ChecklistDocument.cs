@@ -23,6 +23,9 @@ public static partial class ChecklistDocument
     /// <summary>The single-file HTML report, relative to the reports folder.</summary>
     public const string AllureReport = "allure-report/awesome/index.html";
 
+    /// <summary>Evidence links per line; the rest are counted.</summary>
+    public const int MaxLinksPerLine = 6;
+
     private const string FooterStart = "<!--document-footer-->", FooterEnd = "<!--/document-footer-->";
 
     /// <summary>
@@ -73,7 +76,7 @@ public static partial class ChecklistDocument
             foreach (var g in report.NotVerifiedByReason)
                 sb.Append($"<tr id=\"{g.Name}\"><td>{g.Name}</td><td>{g.Lines.Count}: ")
                   .Append(string.Join(", ", g.Lines.Select(l => $"<a href=\"#{E(l.Item.Id)}\">{E(l.Item.Id)}</a>")))
-                  .Append($"</td><td>{E(g.Reason)}</td></tr>\n");
+                  .Append($"</td><td>{E(Short(g.Reason))}</td></tr>\n");
             sb.Append("</tbody></table></section>\n");
         }
 
@@ -121,13 +124,15 @@ public static partial class ChecklistDocument
             if (l.Status != LineStatus.Verified)
                 sb.Append(reasonGroup is { Lines.Count: > 1 }
                     ? $"<div class=\"why\">reason <a href=\"#{reasonGroup.Name}\">{reasonGroup.Name}</a></div>"
-                    : $"<div class=\"why\">{E(l.Reason)}</div>");
+                    : $"<div class=\"why\">{E(Short(l.Reason))}</div>");
             else if (l.Tailoring is { } t)
                 sb.Append($"<div class=\"why\">tailored: {E(t)}</div>");
             sb.Append($"</td><td class=\"st\">{E(l.Tailoring is not null && l.Status == LineStatus.Verified ? "verified (tailored)" : word)}</td>");
             sb.Append($"<td class=\"sev\">{E(Banner.SeverityOf(l))}</td><td class=\"ev\">");
-            var links = l.Scenarios.Where(s => s.Uuid.Length > 0)
-                .Select(s => $"<a href=\"{E(EvidenceLink(s.Uuid))}\">{E(s.Status)}: {E(s.Name)}</a>").ToList();
+            // The worst outcomes first; a line behind many scenarios names a few and counts the rest (the document stays small).
+            var behind = l.Scenarios.Where(s => s.Uuid.Length > 0).OrderBy(s => s.Status switch { "failed" => 0, "broken" => 1, "skipped" => 2, _ => 3 }).ToList();
+            var links = behind.Take(MaxLinksPerLine).Select(s => $"<a href=\"{E(EvidenceLink(s.Uuid))}\">{E(s.Status)}: {E(s.Name)}</a>").ToList();
+            if (behind.Count > MaxLinksPerLine) links.Add($"and {behind.Count - MaxLinksPerLine} more scenario(s) in the HTML report");
             if (placeholders.TryGetValue(l.Item.Id, out var uuid))
                 links.Add($"<a href=\"{E(EvidenceLink(uuid))}\">{(l.Status == LineStatus.Attested ? "attestation" : "not-verified entry")}</a>");
             if (l.Attestation is { } a && l.Status == LineStatus.Attested) links.Add(E(a.ToString()));
@@ -143,6 +148,13 @@ public static partial class ChecklistDocument
         sb.Append("</body></html>\n");
         return sb.ToString();
     }
+
+    /// <summary>Reasons longer than this are cut in the document (the HTML report and checklist.md have them whole).</summary>
+    public const int MaxReasonLength = 600;
+
+    /// <summary>A reason cut to <see cref="MaxReasonLength"/> characters, saying where the rest is.</summary>
+    public static string Short(string reason) =>
+        reason.Length <= MaxReasonLength ? reason : reason[..MaxReasonLength].TrimEnd() + " ... (cut here: the whole text is in checklist.md and the HTML report)";
 
     /// <summary>
     /// Replaces the footer of an existing checklist.html (written by the report command) with the bundle's name and
@@ -187,7 +199,8 @@ public static partial class ChecklistDocument
                 .WithArguments([
                     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
                     "--disable-extensions", "--disable-background-networking", $"--user-data-dir={profile.FullName}",
-                    "--no-pdf-header-footer", $"--print-to-pdf={partial}", new Uri(Path.GetFullPath(htmlFile)).AbsoluteUri,
+                    // Untagged: a third of the size (the HTML document is the accessible form).
+                    "--no-pdf-header-footer", "--disable-pdf-tagging", $"--print-to-pdf={partial}", new Uri(Path.GetFullPath(htmlFile)).AbsoluteUri,
                 ])
                 .WithEnvironmentVariables(e => e.Set("HOME", profile.FullName))
                 .WithValidation(CommandResultValidation.None)

@@ -6,8 +6,8 @@ namespace Acceptance.Reporting.Summary;
 /// <summary>A value and where it came from ("alice" from "--operator").</summary>
 public sealed record Sourced(string Value, string Source)
 {
-    /// <summary>"alice (from --operator)".</summary>
-    public override string ToString() => $"{Value} (from {Source})";
+    /// <summary>"alice (from --operator)"; the value alone when there is no source.</summary>
+    public override string ToString() => Source.Length == 0 ? Value : $"{Value} (from {Source})";
 }
 
 /// <summary>
