@@ -195,7 +195,7 @@ public static class Program
         // The verdict first: the banner (with the drift since the target's previous run) heads every output.
         Directory.CreateDirectory(outDir);
         var run = ReportDocuments.Metadata(results, o.Get("run-id"), policy.ChangeTicket, target, o.Get("operator"), o.Get("started"));
-        var deployedBy = ReportDocuments.DeployedBy(attestations.DeployedBy, run.Operator);
+        var deployedBy = ReportDocuments.DeployedBy(attestations.DeployedBy, target?.Change.DeployedBy, run.Operator);
         var signOff = new SignOff(DateTime.UtcNow, deployedBy.ToString(), run.TargetAndEnvironment, run.RunId);
         var (_, drift) = ReportDocuments.History(outDir, report, run);
         var banner = Acceptance.Reporting.Summary.Banner.From(report, run, drift, deployedBy);

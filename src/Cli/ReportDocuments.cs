@@ -27,11 +27,12 @@ internal static class ReportDocuments
 
     /// <summary>
     /// Who deployed, and where that came from: ACCEPTANCE_DEPLOYED_BY, else deployed_by of the attestations file, else the
-    /// run's operator (saying that no deployer was named when the operator is only the machine's login).
+    /// target's change.deployed_by, else the run's operator (saying that no deployer was named when the operator is only the machine's login).
     /// </summary>
-    public static Sourced DeployedBy(string? fromAttestations, Sourced? operatorOfRun) =>
+    public static Sourced DeployedBy(string? fromAttestations, string? fromTarget, Sourced? operatorOfRun) =>
         Env("ACCEPTANCE_DEPLOYED_BY") is { } d ? new(d, "ACCEPTANCE_DEPLOYED_BY")
         : fromAttestations is not null ? new(fromAttestations, "deployed_by in the attestations file")
+        : fromTarget is { Length: > 0 } t ? new(t, "change.deployed_by in the target file")
         : operatorOfRun is { Source: "--operator" } op ? new(op.Value, "the run's operator, --operator")
         : operatorOfRun is { } login ? new(login.Value, $"the run's operator ({login.Source}); no deployer was named: give --operator or deployed_by in the attestations file")
         : new("not named (give --operator, or deployed_by in the attestations file)", "");

@@ -207,6 +207,21 @@ public sealed class CliTests
     }
 
     [Test]
+    public void Deployed_by_comes_from_the_target_s_change_when_the_attestations_name_nobody_and_says_so()
+    {
+        ResultFiles.Write(_dir.Combine("results"), "scrape", "passed", checklistIds: "MON-MS-1");
+        var target = _dir.File("target.yaml", "name: demo\nenvironment: sandbox\nservices:\n  prometheus: { address: 'http://p:9090' }\nchange:\n  ticket: CHG-9\n  deployed_by: carol\n");
+
+        var run = AcceptanceWith(new Dictionary<string, string> { ["USER"] = "root" },
+            ["report", "--results", _dir.Combine("results"), "--checklist", Repository.ChecklistDir, "--out", _dir.Combine("out"), "--run-id", "run-7", "--target", target]);
+
+        run.ExitCode.Should().Be(0, run.All);
+        File.ReadAllText(_dir.Combine("out", "checklist.md")).Should().Contain("**Deployed By**: carol (from change.deployed_by in the target file)");
+        Summary().GetProperty("banner").GetProperty("deployed_by").GetString().Should().Be("carol");
+        Summary().GetProperty("banner").GetProperty("change").GetString().Should().Be("CHG-9");
+    }
+
+    [Test]
     public void Document_puts_the_bundle_s_name_and_SHA_256_in_the_footer()
     {
         ResultFiles.Write(_dir.Combine("results"), "scrape", "passed", checklistIds: "MON-MS-1");
