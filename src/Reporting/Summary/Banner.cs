@@ -61,7 +61,7 @@ public sealed record Banner
         var parts = new List<string>();
         var status = report.SignOffStatus;
         var criticalBad = lines.Where(l => l.Status is LineStatus.Failed or LineStatus.Broken && l.IsCritical).ToList();
-        if (criticalBad.Count > 0) parts.Add($"{Lines(criticalBad.Count)} critical failed or broke ({Ids(criticalBad)})");
+        if (criticalBad.Count > 0) parts.Add($"{(criticalBad.Count == 1 ? "1 critical line" : $"{criticalBad.Count} critical lines")} failed or broke ({Ids(criticalBad)})");
         var orphans = report.Scenarios.Count(s => s.Status is AllureStatus.Failed or AllureStatus.Broken && s.ChecklistIds.Count == 0);
         if (orphans > 0) parts.Add($"{orphans} check(s) of no checklist line failed or broke");
         var failed = lines.Where(l => l.Status == LineStatus.Failed && !l.IsCritical).ToList();

@@ -197,7 +197,7 @@ public sealed class CliTests
             ["report", "--results", _dir.Combine("results"), "--checklist", Repository.ChecklistDir, "--out", _dir.Combine("out"), "--run-id", "run-8"]);
 
         run.ExitCode.Should().Be(1, run.All);
-        run.Stdout.Should().StartWith("FAILED: 1 line critical failed or broke (MON-MS-1); 107 of 108 lines not verified\n");
+        run.Stdout.Should().StartWith("FAILED: 1 critical line failed or broke (MON-MS-1); 107 of 108 lines not verified\n");
         run.Stdout.Should().MatchRegex("Drift: drift since run run-7 at [0-9: -]+ UTC: 1 line changed status, 1 image digest changed");
         md = File.ReadAllText(_dir.Combine("out", "checklist.md"));
         md.Should().Contain("**Deployed By**: dana (from the run's operator, --operator)")

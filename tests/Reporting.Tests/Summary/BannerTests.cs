@@ -81,7 +81,7 @@ public sealed class BannerTests
         var b = BannerOf(ChecklistReport.Build(Results, _catalog, AttestationSet.Empty));
 
         b.Status.Should().Be("Failed");
-        b.Headline.Should().Be("FAILED: 2 lines critical failed or broke (MON-MS-1, MON-MS-4); 106 of 108 lines not verified");
+        b.Headline.Should().Be("FAILED: 2 critical lines failed or broke (MON-MS-1, MON-MS-4); 106 of 108 lines not verified");
     }
 
     [Test]
