@@ -248,6 +248,33 @@ public sealed class CliTests
     }
 
     [Test]
+    public void The_checklist_document_has_no_script_renders_in_chromium_and_its_screenshot_is_kept()
+    {
+        if (!File.Exists("/usr/bin/chromium")) Assert.Ignore("Debian's chromium is not installed (sandbox/up installs it)");
+        ResultFiles.Write(_dir.Combine("results"), "scrape", "passed", checklistIds: "MON-MS-1");
+        Report().ExitCode.Should().Be(0);
+        File.ReadAllText(_dir.Combine("out", "checklist.html")).Should().NotContainEquivalentOf("<script", "it must render where scripts never run");
+        var shots = Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
+        Directory.CreateDirectory(shots);
+        var png = Path.Combine(shots, "checklist-document.png");
+        File.Delete(png);
+
+        var psi = new ProcessStartInfo("/usr/bin/chromium") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", $"--user-data-dir={_dir.Combine("profile")}",
+                     "--window-size=1280,1000", $"--screenshot={png}",
+                     new Uri(_dir.Combine("out", "checklist.html")).AbsoluteUri })
+            psi.ArgumentList.Add(a);
+        psi.Environment["HOME"] = _dir.Path;
+        using var p = Process.Start(psi)!;
+        _ = p.StandardOutput.ReadToEndAsync();
+        _ = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(90_000)) { p.Kill(entireProcessTree: true); Assert.Fail("chromium did not take the screenshot within 90 s"); }
+
+        new FileInfo(png).Length.Should().BeGreaterThan(20_000, "the banner and the first rows are drawn");
+        TestContext.AddTestAttachment(png, "checklist.html in Debian's chromium");
+    }
+
+    [Test]
     public void Report_prints_the_document_to_PDF_with_Debian_s_chromium()
     {
         if (!File.Exists("/usr/bin/chromium")) Assert.Ignore("Debian's chromium is not installed (sandbox/up installs it)");
