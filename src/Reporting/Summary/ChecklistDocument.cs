@@ -110,9 +110,11 @@ public static partial class ChecklistDocument
                 if (section is not null) sb.Append("</tbody>\n");
                 section = l.Item.Section;
                 group = null;
-                sb.Append($"<tbody><tr class=\"section\"><th colspan=\"5\">{E(l.Item.Phase)}: {E(l.Item.Section)}</th></tr>\n");
+                // No odd levels: "Next Steps After Deployment" once, not as its own phase and section.
+                var title = l.Item.Phase == l.Item.Section ? l.Item.Section : $"{l.Item.Phase}: {l.Item.Section}";
+                sb.Append($"<tbody><tr class=\"section\"><th colspan=\"5\">{E(title)}</th></tr>\n");
             }
-            if (l.Item.Group != group && !string.IsNullOrWhiteSpace(l.Item.Group) && l.Item.Group != l.Item.Section)
+            if (l.Item.Group != group && !string.IsNullOrWhiteSpace(l.Item.Group) && l.Item.Group != l.Item.Section && !l.Item.Group.StartsWith('('))
             {
                 group = l.Item.Group;
                 sb.Append($"<tr class=\"group\"><td colspan=\"5\">{E(l.Item.Group)}</td></tr>\n");

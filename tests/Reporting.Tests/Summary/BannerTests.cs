@@ -179,6 +179,8 @@ public sealed class BannerTests
         html.Should().Contain($"allure-report/awesome/index.html#{Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(placeholders["INFRA-HR-1"])))}\">not-verified entry</a>");
         html.Should().Contain("<td class=\"st\">not verified</td>").And.Contain("<td class=\"st\">verified</td>");
         html.Should().Contain("Evidence bundle: not sealed").And.Contain("@media print");
+        html.Should().Contain("<th colspan=\"5\">Next Steps After Deployment</th>").And.NotContain("Next Steps After Deployment: Next Steps After Deployment")
+            .And.NotContain("(procedure)", "no odd levels");
     }
 
     [Test]
