@@ -219,6 +219,7 @@ export ACCEPTANCE_GIT_SHA
 # Run metadata for the report's banner: who (--operator, else the login), which suite commit (baked into an image, else git), when.
 if [ -z "$OPERATOR" ]; then
   for v in SUDO_USER USER LOGNAME; do [ -n "${!v:-}" ] && { OPERATOR="${!v}"; OPERATOR_SOURCE="the login ($v) that ran run-tests.sh"; break; }; done
+  [ -z "$OPERATOR" ] && OPERATOR="$(id -un 2>/dev/null)" && OPERATOR_SOURCE="the account (id -un) that ran run-tests.sh"
 fi
 ACCEPTANCE_SUITE_COMMIT="${ACCEPTANCE_SUITE_COMMIT:-$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)}"
 export ACCEPTANCE_OPERATOR="$OPERATOR" ACCEPTANCE_OPERATOR_SOURCE="$OPERATOR_SOURCE" ACCEPTANCE_SUITE_COMMIT

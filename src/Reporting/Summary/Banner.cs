@@ -106,7 +106,8 @@ public sealed record Banner
 
     /// <summary>"consul, grafana, nomad (sandbox stand-ins, not the real products)" or "none recorded".</summary>
     public string StandInText => Run.StandIns.Count == 0
-        ? "none recorded (every component the run reached answered as the real product)"
+        ? Run.RealComponents.Count == 0 ? "none recorded (the run recorded no component's kind)"
+            : $"none among the components this run reached ({string.Join(", ", Run.RealComponents)} answered as the real products)"
         : $"{string.Join(", ", Run.StandIns)} (sandbox stand-in{(Run.StandIns.Count == 1 ? "" : "s")}, not the real product{(Run.StandIns.Count == 1 ? "" : "s")})";
 
     /// <summary>"2026-11-28 13:42:51 UTC to 2026-11-28 13:44:08 UTC (1 min 17 s)".</summary>

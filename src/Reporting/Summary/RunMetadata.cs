@@ -25,6 +25,9 @@ public sealed record RunMetadata
     /// <summary>Components of the target that are sandbox stand-ins, not the real products (sorted).</summary>
     public IReadOnlyList<string> StandIns { get; init; } = [];
 
+    /// <summary>Components the run reached that answered as the real product (sorted).</summary>
+    public IReadOnlyList<string> RealComponents { get; init; } = [];
+
     public string? Change { get; init; }
     public string? SuiteCommit { get; init; }
     public Sourced? Operator { get; init; }
@@ -64,8 +67,11 @@ public sealed record RunMetadata
     }
 
     /// <summary>The components whose <c>&lt;name&gt;.kind</c> is "stand-in".</summary>
-    public static IReadOnlyList<string> StandInsOf(IReadOnlyDictionary<string, string> properties) =>
-        properties.Where(p => p.Key.EndsWith(".kind", StringComparison.Ordinal) && p.Value == "stand-in")
+    public static IReadOnlyList<string> StandInsOf(IReadOnlyDictionary<string, string> properties) => KindOf(properties, "stand-in");
+
+    /// <summary>The components whose <c>&lt;name&gt;.kind</c> is <paramref name="kind"/> ("real", "stand-in").</summary>
+    public static IReadOnlyList<string> KindOf(IReadOnlyDictionary<string, string> properties, string kind) =>
+        properties.Where(p => p.Key.EndsWith(".kind", StringComparison.Ordinal) && p.Value == kind)
             .Select(p => p.Key[..^".kind".Length]).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>
@@ -88,9 +94,10 @@ public sealed record RunMetadata
             Target = target?.Name ?? Prop("target.name") ?? "(unknown target)",
             Environment = target?.Environment ?? Prop("target.environment") ?? "(unknown environment)",
             StandIns = StandInsOf(properties),
+            RealComponents = KindOf(properties, "real"),
             Change = change ?? Prop("change.ticket"),
             SuiteCommit = (env("ACCEPTANCE_SUITE_COMMIT") is { } c && c != "unknown" ? c : null) ?? Prop("suite.git_sha"),
-            Operator = OperatorFrom(env),
+            Operator = OperatorFrom(env) ?? (System.Environment.UserName is { Length: > 0 } login ? new(login, "the account that wrote the report") : null),
             Started = Time(env("ACCEPTANCE_RUN_STARTED")) ?? Time(Prop("run.started_utc")),
             Finished = Time(Prop("run.finished_utc")) ?? now,
         };

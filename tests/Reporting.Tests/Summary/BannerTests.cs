@@ -97,6 +97,17 @@ public sealed class BannerTests
     }
 
     [Test]
+    public void Without_a_stand_in_the_banner_names_the_components_that_answered_as_the_real_products()
+    {
+        var r = Partial();
+        Banner.From(r, Run with { StandIns = [], RealComponents = ["prometheus"] }, NoPrevious).StandInText
+            .Should().Be("none among the components this run reached (prometheus answered as the real products)");
+        Banner.From(r, Run with { StandIns = [], RealComponents = [] }, NoPrevious).StandInText
+            .Should().Be("none recorded (the run recorded no component's kind)");
+        Banner.From(r, Run with { StandIns = ["grafana"] }, NoPrevious).StandInText.Should().Be("grafana (sandbox stand-in, not the real product)");
+    }
+
+    [Test]
     public void The_banner_fragment_is_static_self_contained_html()
     {
         var html = BannerOf(Partial()).Html();
@@ -215,6 +226,7 @@ public sealed class BannerTests
         run.RunId.Should().Be("run-9");
         run.TargetAndEnvironment.Should().Be("local-sandbox (sandbox)");
         run.StandIns.Should().Equal("consul", "nomad");
+        run.RealComponents.Should().Equal("prometheus");
         run.Change.Should().BeNull("\"(none)\" is no ticket");
         run.SuiteCommit.Should().Be("399f5c7");
         run.DurationSeconds.Should().Be(77);
