@@ -37,6 +37,9 @@ public sealed record Banner
     /// <summary>The drift sentence ("drift since run X at T: ...", "no earlier run of T to compare with").</summary>
     public required string DriftSummary { get; init; }
 
+    /// <summary>The drift itself (line changes and fingerprint changes), for summary.json.</summary>
+    public Drift? Drift { get; init; }
+
     /// <summary>"PARTIAL: 25 of 108 lines not verified, 2 of them critical".</summary>
     public string Headline => $"{Status.ToUpperInvariant()}: {Why}";
 
@@ -95,6 +98,7 @@ public sealed record Banner
             Run = run,
             DeployedBy = deployedBy,
             DriftSummary = drift.Summary(run.Target),
+            Drift = drift,
         };
     }
 
@@ -221,5 +225,9 @@ public sealed record Banner
         ["finished"] = Run.Finished is { } f ? RunHistory.Iso(f) : null,
         ["duration_seconds"] = Run.DurationSeconds,
         ["drift"] = DriftSummary,
+        ["drift_since_run"] = Drift?.Previous?.RunId,
+        ["drift_lines"] = Drift?.Lines.Select(c => new Dictionary<string, string> { ["id"] = c.Id, ["before"] = c.Before, ["now"] = c.After }).ToList(),
+        ["drift_fingerprint"] = Drift?.Fingerprint.Select(c => new Dictionary<string, string?>
+            { ["kind"] = c.Kind, ["name"] = c.Name, ["change"] = c.Change, ["before"] = c.Before, ["now"] = c.After }).ToList(),
     };
 }

@@ -204,6 +204,10 @@ public sealed class CliTests
             .And.Contain("## Drift since run run-7").And.Contain("| `MON-MS-1` | verified | failed |")
             .And.Contain("| image digest | trainer:1 | changed | sha256:aa | sha256:bb |");
         File.ReadAllText(_dir.Combine("out", "checklist.html")).Should().Contain("<td>trainer:1</td><td>changed</td>");
+        var drift = Summary().GetProperty("banner");
+        drift.GetProperty("drift_since_run").GetString().Should().Be("run-7");
+        drift.GetProperty("drift_lines")[0].GetProperty("now").GetString().Should().Be("failed");
+        drift.GetProperty("drift_fingerprint")[0].GetProperty("before").GetString().Should().Be("sha256:aa");
     }
 
     [Test]
