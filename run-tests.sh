@@ -17,7 +17,11 @@ Usage: ./run-tests.sh [options]
 Runs the Gherkin features in features/ against a target environment and writes the evidence:
   reports/allure-report/awesome/index.html   the single-file report (opens from file://)
   reports/allure-report/dashboard/index.html trends across runs (history in reports/history/)
-  reports/checklist.md                       the checklist, line by line, with the sign-off block
+  reports/checklist.md                       the checklist: the verdict banner and sign-off block first, then line by line
+  reports/checklist.html, checklist.pdf      the same as one static document for the change ticket (no script; PDF when
+                                             chromium is installed), footer: the evidence bundle's SHA-256 or "not sealed"
+  reports/banner.html                        the verdict banner (also at the top of the HTML report)
+  reports/history/runs/RUN-ID.json           this run's line statuses and fingerprint: the next run of the target shows the drift
   reports/junit/*.xml, reports/trx/*.trx     for CI systems
   reports/summary.json                       counts and the exit code
   reports/fingerprint.json                   what the target looked like (versions, leaders, digests, certificates)
@@ -36,6 +40,8 @@ Options:
                        real outcome, never passed (docs/attestations.md; example: docs/examples/waivers.yaml)
   --change ID          the change ticket of this deployment (overrides the target's change.ticket);
                        printed in checklist.md, summary.json and the HTML report (GOV-CM-1)
+  --operator NAME      who runs the checks, printed in the banner of every report (default: SUDO_USER, USER or LOGNAME,
+                       saying so); also "Deployed By" when the attestations file names no deployed_by
   --compliance FILE    checklist lines mapped to standards' controls (default: checklist/compliance-mapping.tsv);
                        the report lists each control with the status of its lines (GOV-SC-2)
   --strict             checklist lines left not verified also make the run fail (exit 1)
@@ -70,6 +76,7 @@ ATTESTATIONS=""
 WAIVERS=""
 CHANGE=""
 COMPLIANCE=""
+OPERATOR="${ACCEPTANCE_OPERATOR:-}"; OPERATOR_SOURCE="${ACCEPTANCE_OPERATOR_SOURCE:-${OPERATOR:+ACCEPTANCE_OPERATOR}}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --target) TARGET="${2:?--target needs a file}"; shift 2 ;;
@@ -83,6 +90,7 @@ while [ $# -gt 0 ]; do
     --waivers) WAIVERS="${2:?--waivers needs a file}"; shift 2 ;;
     --change) CHANGE="${2:?--change needs a ticket id}"; shift 2 ;;
     --compliance) COMPLIANCE="${2:?--compliance needs a file}"; shift 2 ;;
+    --operator) OPERATOR="${2:?--operator needs a name}"; OPERATOR_SOURCE="--operator"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run-tests.sh: unknown option '$1' (see --help)" >&2; exit $EXIT_NOSTART ;;
   esac
@@ -211,6 +219,14 @@ export ACCEPTANCE_TARGET="$TARGET" ACCEPTANCE_RESULTS_DIR="$RESULTS" ACCEPTANCE_
 export ACCEPTANCE_READ_ONLY="$READ_ONLY" ACCEPTANCE_CHANGE="$CHANGE"
 ACCEPTANCE_GIT_SHA="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 export ACCEPTANCE_GIT_SHA
+# Run metadata for the report's banner: who (--operator, else the login), which suite commit (baked into an image, else git), when.
+if [ -z "$OPERATOR" ]; then
+  for v in SUDO_USER USER LOGNAME; do [ -n "${!v:-}" ] && { OPERATOR="${!v}"; OPERATOR_SOURCE="the login ($v) that ran run-tests.sh"; break; }; done
+  [ -z "$OPERATOR" ] && OPERATOR="$(id -un 2>/dev/null)" && OPERATOR_SOURCE="the account (id -un) that ran run-tests.sh"
+fi
+ACCEPTANCE_SUITE_COMMIT="${ACCEPTANCE_SUITE_COMMIT:-$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)}"
+export ACCEPTANCE_OPERATOR="$OPERATOR" ACCEPTANCE_OPERATOR_SOURCE="$OPERATOR_SOURCE" ACCEPTANCE_SUITE_COMMIT
+export ACCEPTANCE_RUN_STARTED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 
 say "run $RUN_ID against $TARGET${FILTER:+ (filter: $FILTER)}"
 TEST_ARGS=(test "$ROOT/src/StepDefinitions/StepDefinitions.csproj" -c Release --no-build --nologo
@@ -286,5 +302,6 @@ else
   fi
 fi
 echo "Checklist:  $REPORTS/checklist.md"
+echo "Document:   $REPORTS/checklist.html$([ -f "$REPORTS/checklist.pdf" ] && echo ", $REPORTS/checklist.pdf")"
 echo "JUnit:      $REPORTS/junit/"
 exit $EXIT

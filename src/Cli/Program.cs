@@ -16,7 +16,11 @@ namespace Acceptance.Cli;
 ///                                                (every problem with file:line in one message; exit 2)
 ///   acceptance report --results DIR --checklist DIR --out DIR [--attestations FILE] [--waivers FILE] [--change ID]
 ///                     [--compliance FILE] [--strict] [--interrupted INT|TERM]
-///                                                checklist.md, summary.json, not-verified results, exit code
+///                     [--run-id ID] [--target FILE] [--operator NAME] [--started ISO-8601]
+///                                                the banner (console, banner.html), checklist.md, checklist.html/.pdf, summary.json,
+///                                                history/runs/RUN.json and the drift since the target's previous run, exit code
+///   acceptance document --out DIR [--bundle FILE]
+///                                                the bundle's name and SHA-256 (or "not sealed") in checklist.html's footer; checklist.pdf again
 /// Exit codes: 0 ok, 1 checks failed or broke (or, with --strict, lines not verified), 2 bad input.
 /// </summary>
 public static class Program
@@ -34,6 +38,7 @@ public static class Program
                 "cleanup" => Cleanup(Options.Parse(args.Skip(1))),
                 "report" => Report(Options.Parse(args.Skip(1))),
                 "check-signoff" => CheckSignOff(Options.Parse(args.Skip(1))),
+                "document" => Options.Parse(args.Skip(1)) is var d ? ReportDocuments.Document(d.Require("out"), d.Get("bundle")) : 2,
                 _ => Usage(),
             };
         }
@@ -51,7 +56,7 @@ public static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: acceptance check-target FILE | acceptance target-schema | acceptance cleanup --target FILE [--grace-minutes N] | acceptance check-signoff --checklist DIR [--target FILE] [--attestations FILE] [--waivers FILE] [--compliance FILE] | acceptance report --results DIR --checklist DIR --out DIR [--attestations FILE] [--waivers FILE] [--change ID] [--compliance FILE] [--strict] [--interrupted INT|TERM] [--run-id ID] [--target FILE]");
+        Console.Error.WriteLine("usage: acceptance check-target FILE | acceptance target-schema | acceptance cleanup --target FILE [--grace-minutes N] | acceptance check-signoff --checklist DIR [--target FILE] [--attestations FILE] [--waivers FILE] [--compliance FILE] | acceptance report --results DIR --checklist DIR --out DIR [--attestations FILE] [--waivers FILE] [--change ID] [--compliance FILE] [--strict] [--interrupted INT|TERM] [--run-id ID] [--target FILE] [--operator NAME] [--started ISO-8601] | acceptance document --out DIR [--bundle FILE]");
         Console.Error.WriteLine("       " + EvidenceCommands.Usage);
         return 2;
     }
@@ -188,14 +193,17 @@ public static class Program
             Tailoring = target is null ? new Dictionary<string, string>() : TailoringByLine(target),
             InterruptedBy = interrupted is null ? null : "SIG" + interrupted,
         });
-        report.WritePlaceholders(new AllureResultsWriter(results));
+        var placeholders = report.WritePlaceholders(new AllureResultsWriter(results));
 
-        var signOff = new SignOff(DateTime.UtcNow,
-            Environment.GetEnvironmentVariable("ACCEPTANCE_DEPLOYED_BY") ?? attestations.DeployedBy ?? Environment.UserName,
-            target is null ? "(unknown target)" : $"{target.Name} ({target.Environment})",
-            o.Get("run-id") ?? "");
+        // The verdict first: the banner (with the drift since the target's previous run) heads every output.
         Directory.CreateDirectory(outDir);
-        File.WriteAllText(Path.Combine(outDir, "checklist.md"), report.RenderMarkdown(seed, signOff));
+        var run = ReportDocuments.Metadata(results, o.Get("run-id"), policy.ChangeTicket, target, o.Get("operator"), o.Get("started"));
+        var deployedBy = ReportDocuments.DeployedBy(attestations.DeployedBy, target?.Change.DeployedBy, run.Operator);
+        var signOff = new SignOff(DateTime.UtcNow, deployedBy.ToString(), run.TargetAndEnvironment, run.RunId);
+        var (_, drift) = ReportDocuments.History(outDir, report, run);
+        var banner = Acceptance.Reporting.Summary.Banner.From(report, run, drift, deployedBy);
+        File.WriteAllText(Path.Combine(outDir, "checklist.md"), report.RenderMarkdown(seed, signOff, banner, drift));
+        ReportDocuments.Write(outDir, report, banner, drift, signOff, placeholders);
 
         // Prove that no secret of the target reached the evidence (redaction happens when it is written).
         var leaks = target is null ? [] : LeakScanner.Scan(target, results, outDir).Distinct().ToList();
@@ -233,15 +241,19 @@ public static class Program
                 ["status"] = ChecklistReport.Word(ChecklistReport.ControlStatus(report.Lines.Where(l => c.Lines.Contains(l.Item.Id, StringComparer.OrdinalIgnoreCase)).ToList())),
                 ["lines"] = c.Lines,
             }).ToList(),
+            // Last, so that scripts reading the top-level "target" and "change" with sed still find those first.
+            ["banner"] = banner.Json(),
         };
         File.WriteAllText(Path.Combine(outDir, "summary.json"),
             System.Text.Json.JsonSerializer.Serialize(summary, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
 
+        foreach (var line in banner.TextLines()) Console.WriteLine(line);
+        Console.WriteLine();
         if (policy.ChangeTicket is { } change) Console.WriteLine($"Change: {change}");
         Console.WriteLine($"Scenarios: {report.Count(AllureStatus.Passed)} passed, {report.Count(AllureStatus.Failed)} failed, " +
                           $"{report.Count(AllureStatus.Broken)} broken, {report.Count(AllureStatus.Skipped)} skipped");
         Console.WriteLine("Checklist lines: " + string.Join(", ", Enum.GetValues<LineStatus>()
-            .Select(s => $"{report.Lines.Count(l => l.Status == s)} {ChecklistReport.Word(s)}")) + $" → sign-off status {report.SignOffStatus}");
+            .Select(s => $"{report.Lines.Count(l => l.Status == s)} {ChecklistReport.Word(s)}")) + $": sign-off status {report.SignOffStatus}");
         foreach (var l in report.Lines.Where(l => l.Status is LineStatus.Failed or LineStatus.Broken or LineStatus.Waived))
             Console.WriteLine($"  {ChecklistReport.Word(l.Status).ToUpperInvariant()} {l.Item.Id}: {l.Reason}");
         return exit;

@@ -193,8 +193,8 @@ public sealed class RunScriptTests
         html.Should().NotContain("googletagmanager", "the evidence report must make no outside request");
         html.Length.Should().BeGreaterThan(100_000, "the single-file report embeds its data and scripts");
         var checklist = await File.ReadAllTextAsync(Path.Combine(reports, "checklist.md"));
-        checklist.Should().Contain("✅ **verified** `MON-MS-1`").And.Contain("**Environment**: throwaway (test)")
-            .And.Contain("☑ Partial");
+        checklist.Should().Contain("**verified** `MON-MS-1`").And.Contain("**Environment**: throwaway (test)")
+            .And.Contain("**Status**: Partial");
         Directory.GetFiles(Path.Combine(reports, "junit"), "*.xml").Should().NotBeEmpty();
         File.Exists(Path.Combine(reports, "allure-results", "environment.properties")).Should().BeTrue();
         output.Should().Contain("Report:").And.Contain("checklist.md");
@@ -211,7 +211,7 @@ public sealed class RunScriptTests
         var result = await RunTests("--target", stack.TargetFile, "--tags", "@checklist:MON-MS-4", "--no-report");
         result.ExitCode.Should().Be(1, result.StandardOutput + result.StandardError);
         var checklist = await File.ReadAllTextAsync(Path.Combine(Reports, "checklist.md"));
-        checklist.Should().Contain("❌ **failed** `MON-MS-4`").And.Contain("☑ Partial", "MON-MS-4 is @normal: only a critical line failing makes the sign-off Failed");
+        checklist.Should().Contain("**failed** `MON-MS-4`").And.Contain("**Status**: Partial", "MON-MS-4 is @normal: only a critical line failing makes the sign-off Failed");
     }
 
     [Test]
@@ -247,7 +247,7 @@ public sealed class RunScriptTests
         var junit = await File.ReadAllTextAsync(Directory.GetFiles(Path.Combine(Reports, "junit"), "*.xml").Single());
         junit.Should().Contain("<skipped").And.NotContain("<failure", "not verified is a skip in JUnit too, never a failure or a pass");
         var checklist = await File.ReadAllTextAsync(Path.Combine(Reports, "checklist.md"));
-        checklist.Should().Contain("⬜ **not verified** `MON-MS-3`").And.Contain("declares no log aggregation endpoint");
+        checklist.Should().Contain("**not verified** `MON-MS-3`").And.Contain("declares no log aggregation endpoint");
 
         var strict = await RunTests("--target", stack.TargetFile, "--tags", "@checklist:MON-MS-3", "--no-report", "--strict");
         strict.ExitCode.Should().Be(1, "--strict makes a line left not verified fail the run: " + strict.StandardOutput);

@@ -14,6 +14,9 @@ public sealed record ScenarioOutcome(string Name, string Feature, string Status,
     /// <summary>The scenario's severity tag (blocker, critical, normal, minor, trivial); null when the result has none.</summary>
     public string? Severity { get; init; }
 
+    /// <summary>The result's uuid (the Allure report's test result id is its MD5); empty when unknown.</summary>
+    public string Uuid { get; init; } = "";
+
     /// <summary>Blocker or critical; a result without a severity counts as critical (never the lenient guess).</summary>
     public bool IsCritical => Severity is null or "critical" or "blocker";
 }
@@ -217,7 +220,7 @@ public sealed partial class ChecklistReport
             }
             var r = file.Result;
             if (r.LabelValue(PlaceholderLabel) == PlaceholderValue) continue;
-            list.Add(new ScenarioOutcome(r.Name, r.Suite ?? "", r.Status, r.Message, r.ChecklistIds) { Severity = r.Severity });
+            list.Add(new ScenarioOutcome(r.Name, r.Suite ?? "", r.Status, r.Message, r.ChecklistIds) { Severity = r.Severity, Uuid = r.Uuid });
         }
         return list.OrderBy(s => s.Feature, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal).ToList();
     }
@@ -225,16 +228,18 @@ public sealed partial class ChecklistReport
     /// <summary>
     /// Writes one Allure result per line that no scenario verified (skipped, with the reason) or
     /// that an attestation covers (passed, with the attestation), so the HTML report shows the whole checklist.
+    /// Returns the uuid of each line's placeholder (by line id).
     /// </summary>
-    public void WritePlaceholders(AllureResultsWriter writer)
+    public IReadOnlyDictionary<string, string> WritePlaceholders(AllureResultsWriter writer)
     {
+        var uuids = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         foreach (var line in Lines.Where(l => l.Status is LineStatus.NotVerified or LineStatus.Attested && l.Scenarios.Count == 0))
         {
             var attested = line.Status == LineStatus.Attested;
             var fullName = $"checklist: {line.Item.Id}";
             var hash = Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(Encoding.UTF8.GetBytes(fullName)));
-            writer.WriteResult(new AllureResult
+            var result = new AllureResult
             {
                 Name = $"{(attested ? "Attested" : "Not verified")}: {line.Item.Text}",
                 FullName = fullName,
@@ -253,26 +258,81 @@ public sealed partial class ChecklistReport
                     new(AllureLabelName.Tag, attested ? "attested" : "not-verified"), new(AllureLabelName.Severity, "normal"),
                     new(PlaceholderLabel, PlaceholderValue),
                 ],
-            });
+            };
+            writer.WriteResult(result);
+            uuids[line.Item.Id] = result.Uuid;
         }
+        return uuids;
     }
 
+    /// <summary>
+    /// Not-verified lines grouped by reason, one reason per group (numbered R1, R2, ... in checklist order of their first
+    /// line): the same reason is written once with the lines it holds for, never repeated line after line.
+    /// </summary>
+    public IReadOnlyList<ReasonGroup> NotVerifiedByReason =>
+        _reasonGroups ??= Lines.Where(l => l.Status == LineStatus.NotVerified)
+            .GroupBy(ReasonKey, StringComparer.Ordinal)
+            .Select((g, n) => new ReasonGroup($"R{n + 1}", g.Count() == 1 ? g.First().Reason : g.Key, g.ToList()))
+            .ToList();
+
+    private IReadOnlyList<ReasonGroup>? _reasonGroups;
+
+    /// <summary>The group a not-verified line's reason belongs to, or null when its reason is its own (written inline).</summary>
+    public ReasonGroup? GroupOf(LineVerdict line) =>
+        line.Status != LineStatus.NotVerified ? null : NotVerifiedByReason.FirstOrDefault(g => g.Lines.Contains(line));
+
+    /// <summary>
+    /// A reason without the details that differ from line to line: parenthesised asides ("(1 scenario(s) of DOCS-DU-1
+    /// passed in this run)") dropped and the line's own id written "this line".
+    /// </summary>
+    public static string ReasonKey(LineVerdict line) =>
+        WhitespacePattern().Replace(ParenthesesPattern().Replace(line.Reason, "").Replace(line.Item.Id, "this line"), " ").Trim();
+
     /// <summary>Re-renders the seed checklist (markdown) line by line with each line's status.</summary>
-    public string RenderMarkdown(string seedMarkdown, SignOff signOff)
+    public string RenderMarkdown(string seedMarkdown, SignOff signOff) => RenderMarkdown(seedMarkdown, signOff, null, null);
+
+    /// <summary>
+    /// Re-renders the seed checklist (markdown): the banner and the filled-in sign-off block first, the not-verified
+    /// reasons once each, the drift since the previous run, then every line with its status in plain words (no emoji;
+    /// the seed's marks on section headings are dropped: a heading says nothing a line does not).
+    /// </summary>
+    public string RenderMarkdown(string seedMarkdown, SignOff signOff, Summary.Banner? banner, Summary.Drift? drift)
     {
         var byText = Lines.ToDictionary(l => (Normalise(l.Item.Section), Normalise(l.Item.Text)));
         var byGroup = Lines.GroupBy(l => (Normalise(l.Item.Section), Normalise(l.Item.Group))).ToDictionary(g => g.Key, g => g.ToList());
         var rendered = new HashSet<string>();
         var sb = new StringBuilder();
         var section = "";
+        var seedLines = seedMarkdown.Replace("\r", "").Split('\n');
+        var start = 0;
+        if (seedLines.Length > 0 && seedLines[0].StartsWith("# ")) { sb.AppendLine(seedLines[0]).AppendLine(); start = 1; }
+        else sb.AppendLine("# Production Deployment Checklist").AppendLine();
 
-        foreach (var raw in seedMarkdown.Replace("\r", "").Split('\n'))
+        // The verdict first: banner, then the sign-off block the seed keeps at its end.
+        if (banner is not null) sb.Append(banner.Markdown()).AppendLine();
+        sb.AppendLine($"**Deployment Date**: {signOff.Date:yyyy-MM-dd HH:mm} UTC  ");
+        sb.AppendLine($"**Deployed By**: {signOff.DeployedBy}  ");
+        sb.AppendLine($"**Environment**: {signOff.Environment}  ");
+        sb.AppendLine($"**Status**: {SignOffStatus} (one of Success, Partial, Failed)  ");
+        sb.AppendLine($"**Change**: {Inputs.Policy.ChangeTicket ?? "(no change ticket given)"}  ");
+        sb.AppendLine($"**Sign-off rule**: {SignOffRule}");
+        if (NotVerifiedByReason.Count > 0)
+        {
+            var nv = Lines.Count(l => l.Status == LineStatus.NotVerified);
+            sb.AppendLine().AppendLine($"## Not verified: {nv} line(s), {NotVerifiedByReason.Count} reason(s)").AppendLine();
+            foreach (var g in NotVerifiedByReason)
+                sb.AppendLine($"- **{g.Name}** ({g.Lines.Count} line(s): {string.Join(", ", g.Lines.Select(l => $"`{l.Item.Id}`"))}): {Escape(g.Reason)}");
+        }
+        if (drift is not null) sb.Append(DriftMarkdown(drift));
+        sb.AppendLine().AppendLine("---");
+
+        foreach (var raw in seedLines.Skip(start))
         {
             var heading = HeadingPattern().Match(raw);
             if (heading.Success)
             {
-                section = Normalise(heading.Groups[2].Value.Replace("✅", ""));
-                sb.AppendLine(raw);
+                section = Normalise(heading.Groups[2].Value.Replace("\u2705", ""));
+                sb.AppendLine(raw.Replace(" \u2705", "").Replace("\u2705", ""));
                 if (heading.Groups[1].Value == "##" && section is "emergency rollback procedure" or "next steps after deployment")
                     foreach (var line in Lines.Where(l => Normalise(l.Item.Section) == section)) { sb.Append(RenderLine(line, "")); rendered.Add(line.Item.Id); }
                 continue;
@@ -286,7 +346,8 @@ public sealed partial class ChecklistReport
                 if (group.Success && byGroup.TryGetValue((section, Normalise(group.Groups[1].Value)), out var members))
                 {
                     var mark = members.All(m => m.Status is LineStatus.Verified or LineStatus.Attested) ? "x" : " ";
-                    sb.AppendLine($"{indent}- [{mark}] {text}");
+                    var done = members.Count(m => m.Status is LineStatus.Verified or LineStatus.Attested);
+                    sb.AppendLine($"{indent}- [{mark}] {text} ({done} of {members.Count} verified or attested)");
                     continue;
                 }
                 if (byText.TryGetValue((section, Normalise(text)), out var verdict))
@@ -296,17 +357,9 @@ public sealed partial class ChecklistReport
                     continue;
                 }
             }
-            if (raw.StartsWith("**Deployment Date**")) { sb.AppendLine($"**Deployment Date**: {signOff.Date:yyyy-MM-dd HH:mm} UTC  "); continue; }
-            if (raw.StartsWith("**Deployed By**")) { sb.AppendLine($"**Deployed By**: {signOff.DeployedBy}  "); continue; }
-            if (raw.StartsWith("**Environment**")) { sb.AppendLine($"**Environment**: {signOff.Environment}  "); continue; }
-            if (raw.StartsWith("**Status**"))
-            {
-                string Box(string s) => SignOffStatus == s ? "☑" : "⬜";
-                sb.AppendLine($"**Status**: {Box("Success")} Success {Box("Partial")} Partial {Box("Failed")} Failed  ");
-                sb.AppendLine($"**Change**: {Inputs.Policy.ChangeTicket ?? "(no change ticket given)"}  ");
-                sb.AppendLine($"**Sign-off rule**: {SignOffRule}");
-                continue;
-            }
+            // The seed's own sign-off block (and the rule above it) are filled in at the top.
+            if (raw.StartsWith("**Deployment Date**") || raw.StartsWith("**Deployed By**") || raw.StartsWith("**Environment**") ||
+                raw.StartsWith("**Status**") || raw.Trim() == "---") continue;
             sb.AppendLine(raw);
         }
 
@@ -339,17 +392,41 @@ public sealed partial class ChecklistReport
         return sb.ToString();
     }
 
+    /// <summary>The drift section of checklist.md: lines whose status changed and fingerprint changes, as tables.</summary>
+    private static string DriftMarkdown(Summary.Drift drift)
+    {
+        if (drift.Previous is null || drift.Lines.Count == 0 && drift.Fingerprint.Count == 0) return "";
+        var sb = new StringBuilder().AppendLine().AppendLine($"## Drift since run {drift.Previous.RunId} ({drift.Previous.Finished})").AppendLine();
+        if (drift.Lines.Count > 0)
+        {
+            sb.AppendLine("| line | before | now |").AppendLine("|---|---|---|");
+            foreach (var c in drift.Lines) sb.AppendLine($"| `{c.Id}` | {c.Before} | {c.After} |");
+            sb.AppendLine();
+        }
+        if (drift.Fingerprint.Count > 0)
+        {
+            sb.AppendLine("| what | name | change | before | now |").AppendLine("|---|---|---|---|---|");
+            foreach (var c in drift.Fingerprint)
+                sb.AppendLine($"| {Summary.Drift.KindWord(c.Kind, 1)} | {Escape(c.Name)} | {c.Change} | {Escape(c.Before ?? "")} | {Escape(c.After ?? "")} |");
+        }
+        if (drift.FingerprintNote is { } note) sb.AppendLine().AppendLine($"Fingerprint: {note}.");
+        return sb.ToString();
+    }
+
     /// <summary>A control's status: the worst status of the lines behind it.</summary>
     public static LineStatus ControlStatus(IReadOnlyList<LineVerdict> behind) =>
         behind.Count == 0 ? LineStatus.NotVerified : behind.Select(l => l.Status).Max();
 
-    private static string RenderLine(LineVerdict l, string indent)
+    private string RenderLine(LineVerdict l, string indent)
     {
         var mark = l.Status is LineStatus.Verified or LineStatus.Attested ? "x" : " ";
         var sb = new StringBuilder();
         var word = l.Tailoring is { } t && l.Status == LineStatus.Verified ? $"verified (tailored: {t})" : Word(l.Status);
-        sb.AppendLine($"{indent}- [{mark}] {l.Item.Text} — {Icon(l.Status)} **{word}** `{l.Item.Id}`" +
-                      (l.Status is LineStatus.Verified ? "" : $": {Escape(l.Reason)}"));
+        var group = GroupOf(l);
+        var reason = l.Status is LineStatus.Verified ? ""
+            : group is { Lines.Count: > 1 } ? $": reason {group.Name} (see \"Not verified\" at the top)"
+            : $": {Escape(l.Reason)}";
+        sb.AppendLine($"{indent}- [{mark}] {l.Item.Text} \u2014 **{word}** `{l.Item.Id}`{reason}");
         foreach (var s in l.Scenarios)
             sb.AppendLine($"{indent}    - {s.Status}: {Escape(s.Name)} ({Escape(s.Feature)})");
         if (l.Attestation is { } a && l.Status == LineStatus.Attested)
@@ -370,17 +447,7 @@ public sealed partial class ChecklistReport
         _ => "failed",
     };
 
-    private static string Icon(LineStatus s) => s switch
-    {
-        LineStatus.Verified => "✅",
-        LineStatus.Attested => "📝",
-        LineStatus.Waived => "🟡",
-        LineStatus.NotVerified => "⬜",
-        LineStatus.Broken => "⚠️",
-        _ => "❌",
-    };
-
-    private static string Escape(string s) => s.Replace("\n", " ").Replace("|", "\\|");
+    private static string Escape(string s) => PlainText.Of(s).Replace("\n", " ").Replace("|", "\\|");
 
     private static string Normalise(string s) => WhitespacePattern().Replace(s.Replace("**", "").Trim().ToLowerInvariant(), " ");
 
@@ -395,7 +462,16 @@ public sealed partial class ChecklistReport
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex WhitespacePattern();
+
+    [GeneratedRegex(@"\s*\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)")]
+    private static partial Regex ParenthesesPattern();
 }
+
+/// <summary>Not-verified lines that share one reason.</summary>
+/// <param name="Name">"R1", "R2", ...</param>
+/// <param name="Reason">The reason, once.</param>
+/// <param name="Lines">The lines it holds for, in checklist order.</param>
+public sealed record ReasonGroup(string Name, string Reason, IReadOnlyList<LineVerdict> Lines);
 
 /// <summary>What goes into the sign-off block.</summary>
 public sealed record SignOff(DateTime Date, string DeployedBy, string Environment, string RunId);

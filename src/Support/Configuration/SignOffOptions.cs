@@ -9,6 +9,10 @@ public sealed record ChangeOptions
     [Option("ticket", "the change ticket this deployment belongs to (CHG-123); printed in every report; `run-tests.sh --change` overrides it")]
     public string? Ticket { get; init; }
 
+    /// <summary>Who deploys this change (the sign-off block's "Deployed By" when the attestations file names no deployed_by).</summary>
+    [Option("deployed_by", "who deploys this change: \"Deployed By\" of the sign-off block when the attestations file names no deployed_by (else the run's --operator, or the login, said as such)")]
+    public string? DeployedBy { get; init; }
+
     /// <summary>When the change window opened.</summary>
     [Option("window_start", "when the change window opened (ISO 8601, e.g. 2026-11-28T08:00:00Z): imported CI results older than this FAIL")]
     public string? WindowStart { get; init; }

@@ -32,7 +32,10 @@ public sealed class CliTests
         public string All => Stdout + Stderr;
     }
 
-    private static Run Acceptance(params string[] args)
+    private static Run Acceptance(params string[] args) => AcceptanceWith(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs the CLI with extra environment variables (ACCEPTANCE_CHROMIUM=none unless given: no PDF, fast).</summary>
+    private static Run AcceptanceWith(IReadOnlyDictionary<string, string> env, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(Dll);
@@ -40,6 +43,10 @@ public sealed class CliTests
         // the child must judge the file alone: no override from whoever runs the tests
         foreach (var v in EnvironmentOverrides.VariableNames) psi.Environment.Remove(v);
         psi.Environment.Remove("ACCEPTANCE_DEPLOYED_BY");
+        foreach (var v in new[] { "ACCEPTANCE_OPERATOR", "ACCEPTANCE_OPERATOR_SOURCE", "ACCEPTANCE_SUITE_COMMIT", "ACCEPTANCE_RUN_STARTED", "RUN_ID", "ACCEPTANCE_RUN_ID" })
+            psi.Environment.Remove(v);
+        psi.Environment["ACCEPTANCE_CHROMIUM"] = "none";
+        foreach (var (k, v) in env) psi.Environment[k] = v;
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         psi.Environment["DOTNET_NOLOGO"] = "1";
         using var p = Process.Start(psi)!;
@@ -131,7 +138,7 @@ public sealed class CliTests
         run.ExitCode.Should().Be(0, run.All);
         run.Stdout.Should().Contain("Scenarios: 1 passed, 0 failed, 0 broken, 0 skipped").And.Contain("sign-off status Partial");
         var md = File.ReadAllText(_dir.Combine("out", "checklist.md"));
-        md.Should().Contain("✅ **verified** `MON-MS-1`").And.Contain("**Environment**: demo (sandbox)").And.Contain("- Run: run-7;");
+        md.Should().Contain("**verified** `MON-MS-1`").And.Contain("**Environment**: demo (sandbox)").And.Contain("- Run: run-7;");
         var s = Summary();
         s.GetProperty("exit_code").GetInt32().Should().Be(0);
         s.GetProperty("sign_off_status").GetString().Should().Be("Partial");
@@ -140,6 +147,150 @@ public sealed class CliTests
         s.GetProperty("lines").GetProperty("verified").GetInt32().Should().Be(1);
         s.GetProperty("lines").GetProperty("not verified").GetInt32().Should().Be(107);
         Directory.GetFiles(_dir.Combine("results"), "*-result.json").Should().HaveCount(108, "one scenario + 107 not-verified placeholders");
+    }
+
+    [Test]
+    public void Report_prints_the_banner_first_and_writes_the_banner_the_static_document_and_the_run_s_history()
+    {
+        ResultFiles.Write(_dir.Combine("results"), "scrape", "passed", checklistIds: "MON-MS-1");
+        File.WriteAllText(_dir.Combine("results", "environment.properties"), "consul.kind=stand-in\nprometheus.kind=real\ntarget.name=demo\ntarget.environment=sandbox\n");
+
+        var run = AcceptanceWith(new Dictionary<string, string> { ["USER"] = "root", ["ACCEPTANCE_SUITE_COMMIT"] = "0123abc" },
+            ["report", "--results", _dir.Combine("results"), "--checklist", Repository.ChecklistDir, "--out", _dir.Combine("out"), "--run-id", "run-7",
+             "--started", "2026-11-28T10:00:00Z"]);
+
+        run.ExitCode.Should().Be(0, run.All);
+        run.Stdout.Should().StartWith("PARTIAL: 107 of 108 lines not verified\n");
+        run.Stdout.Should().Contain("Target: demo (sandbox); stand-ins: consul (sandbox stand-in, not the real product)")
+            .And.Contain("suite commit: 0123abc").And.Contain("Drift: no earlier run of demo to compare with");
+        run.Stderr.Should().Contain("no PDF: ACCEPTANCE_CHROMIUM=none");
+        var md = File.ReadAllText(_dir.Combine("out", "checklist.md"));
+        md.Should().NotContain("**Deployed By**: root  \n", "a machine login is never passed off as the deployer")
+            .And.Contain("**Deployed By**: root (from the run's operator (the USER of the machine that ran the suite); no deployer was named");
+        var banner = File.ReadAllText(_dir.Combine("out", "banner.html"));
+        banner.Should().StartWith("<section id=\"acceptance-banner\"").And.NotContain("<script");
+        var html = File.ReadAllText(_dir.Combine("out", "checklist.html"));
+        html.Should().Contain(banner).And.NotContainEquivalentOf("<script").And.Contain("Evidence bundle: not sealed");
+        File.Exists(_dir.Combine("out", "checklist.pdf")).Should().BeFalse();
+        var b = Summary().GetProperty("banner");
+        b.GetProperty("status").GetString().Should().Be("Partial");
+        b.GetProperty("why").GetString().Should().Be("107 of 108 lines not verified");
+        b.GetProperty("stand_ins").EnumerateArray().Select(e => e.GetString()).Should().Equal("consul");
+        b.GetProperty("operator").GetString().Should().Be("root");
+        b.GetProperty("started").GetString().Should().Be("2026-11-28T10:00:00Z");
+        var history = JsonDocument.Parse(File.ReadAllText(_dir.Combine("out", "history", "runs", "run-7.json"))).RootElement;
+        history.GetProperty("target").GetString().Should().Be("demo");
+        history.GetProperty("lines").GetProperty("MON-MS-1").GetString().Should().Be("verified");
+        history.GetProperty("fingerprint").ValueKind.Should().Be(JsonValueKind.Null, "this run wrote no fingerprint.json");
+
+        // The next run of the same target: a line failed and an image digest changed.
+        Directory.Delete(_dir.Combine("results"), recursive: true);
+        ResultFiles.Write(_dir.Combine("results"), "scrape", "failed", message: "2 targets down", checklistIds: "MON-MS-1");
+        File.WriteAllText(_dir.Combine("results", "environment.properties"), "target.name=demo\ntarget.environment=sandbox\n");
+        var history7 = _dir.Combine("out", "history", "runs", "run-7.json");
+        File.WriteAllText(history7, File.ReadAllText(history7).Replace("\"fingerprint\": null",
+            "\"fingerprint\": {\"target\":\"demo\",\"collected\":\"x\",\"items\":[{\"kind\":\"image-digest\",\"name\":\"trainer:1\",\"value\":\"sha256:aa\"}]}"));
+        File.WriteAllText(_dir.Combine("out", "fingerprint.json"),
+            "{\"target\":\"demo\",\"collected\":\"y\",\"items\":[{\"kind\":\"image-digest\",\"name\":\"trainer:1\",\"value\":\"sha256:bb\"}]}");
+
+        run = AcceptanceWith(new Dictionary<string, string> { ["ACCEPTANCE_OPERATOR"] = "dana", ["ACCEPTANCE_OPERATOR_SOURCE"] = "--operator" },
+            ["report", "--results", _dir.Combine("results"), "--checklist", Repository.ChecklistDir, "--out", _dir.Combine("out"), "--run-id", "run-8"]);
+
+        run.ExitCode.Should().Be(1, run.All);
+        run.Stdout.Should().StartWith("FAILED: 1 critical line failed or broke (MON-MS-1); 107 of 108 lines not verified\n");
+        run.Stdout.Should().MatchRegex("Drift: drift since run run-7 at [0-9: -]+ UTC: 1 line changed status, 1 image digest changed");
+        md = File.ReadAllText(_dir.Combine("out", "checklist.md"));
+        md.Should().Contain("**Deployed By**: dana (from the run's operator, --operator)")
+            .And.Contain("## Drift since run run-7").And.Contain("| `MON-MS-1` | verified | failed |")
+            .And.Contain("| image digest | trainer:1 | changed | sha256:aa | sha256:bb |");
+        File.ReadAllText(_dir.Combine("out", "checklist.html")).Should().Contain("<td>trainer:1</td><td>changed</td>");
+        var drift = Summary().GetProperty("banner");
+        drift.GetProperty("drift_since_run").GetString().Should().Be("run-7");
+        drift.GetProperty("drift_lines")[0].GetProperty("now").GetString().Should().Be("failed");
+        drift.GetProperty("drift_fingerprint")[0].GetProperty("before").GetString().Should().Be("sha256:aa");
+    }
+
+    [Test]
+    public void Deployed_by_comes_from_the_target_s_change_when_the_attestations_name_nobody_and_says_so()
+    {
+        ResultFiles.Write(_dir.Combine("results"), "scrape", "passed", checklistIds: "MON-MS-1");
+        var target = _dir.File("target.yaml", "name: demo\nenvironment: sandbox\nservices:\n  prometheus: { address: 'http://p:9090' }\nchange:\n  ticket: CHG-9\n  deployed_by: carol\n");
+
+        var run = AcceptanceWith(new Dictionary<string, string> { ["USER"] = "root" },
+            ["report", "--results", _dir.Combine("results"), "--checklist", Repository.ChecklistDir, "--out", _dir.Combine("out"), "--run-id", "run-7", "--target", target]);
+
+        run.ExitCode.Should().Be(0, run.All);
+        File.ReadAllText(_dir.Combine("out", "checklist.md")).Should().Contain("**Deployed By**: carol (from change.deployed_by in the target file)");
+        Summary().GetProperty("banner").GetProperty("deployed_by").GetString().Should().Be("carol");
+        Summary().GetProperty("banner").GetProperty("change").GetString().Should().Be("CHG-9");
+    }
+
+    [Test]
+    public void Document_puts_the_bundle_s_name_and_SHA_256_in_the_footer()
+    {
+        ResultFiles.Write(_dir.Combine("results"), "scrape", "passed", checklistIds: "MON-MS-1");
+        Report().ExitCode.Should().Be(0);
+        var bundle = _dir.File("bundle/acceptance-run-7.tar.gz", "sealed evidence");
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(bundle)));
+
+        var run = Acceptance("document", "--out", _dir.Combine("out"), "--bundle", bundle);
+
+        run.ExitCode.Should().Be(0, run.All);
+        File.ReadAllText(_dir.Combine("out", "checklist.html")).Should().Contain($"Evidence bundle: acceptance-run-7.tar.gz, SHA-256 {sha}").And.NotContain("not sealed");
+        run.Stdout.Should().Contain("checklist.html").And.Contain(sha);
+
+        Acceptance("document", "--out", _dir.Combine("out")).ExitCode.Should().Be(0);
+        File.ReadAllText(_dir.Combine("out", "checklist.html")).Should().Contain("Evidence bundle: not sealed");
+
+        var missing = Acceptance("document", "--out", _dir.Combine("out"), "--bundle", _dir.Combine("nope.tar.gz"));
+        missing.ExitCode.Should().Be(2);
+        missing.Stderr.Should().Contain("nope.tar.gz: no such file");
+        var noDocument = Acceptance("document", "--out", _dir.Combine("elsewhere"));
+        noDocument.ExitCode.Should().Be(2);
+        noDocument.Stderr.Should().Contain("checklist.html does not exist");
+        NoStackTrace(noDocument);
+    }
+
+    [Test]
+    public void The_checklist_document_has_no_script_renders_in_chromium_and_its_screenshot_is_kept()
+    {
+        if (!File.Exists("/usr/bin/chromium")) Assert.Ignore("Debian's chromium is not installed (sandbox/up installs it)");
+        ResultFiles.Write(_dir.Combine("results"), "scrape", "passed", checklistIds: "MON-MS-1");
+        Report().ExitCode.Should().Be(0);
+        File.ReadAllText(_dir.Combine("out", "checklist.html")).Should().NotContainEquivalentOf("<script", "it must render where scripts never run");
+        var shots = Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
+        Directory.CreateDirectory(shots);
+        var png = Path.Combine(shots, "checklist-document.png");
+        File.Delete(png);
+
+        var psi = new ProcessStartInfo("/usr/bin/chromium") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", $"--user-data-dir={_dir.Combine("profile")}",
+                     "--window-size=1280,1000", $"--screenshot={png}",
+                     new Uri(_dir.Combine("out", "checklist.html")).AbsoluteUri })
+            psi.ArgumentList.Add(a);
+        psi.Environment["HOME"] = _dir.Path;
+        using var p = Process.Start(psi)!;
+        _ = p.StandardOutput.ReadToEndAsync();
+        _ = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(90_000)) { p.Kill(entireProcessTree: true); Assert.Fail("chromium did not take the screenshot within 90 s"); }
+
+        new FileInfo(png).Length.Should().BeGreaterThan(20_000, "the banner and the first rows are drawn");
+        TestContext.AddTestAttachment(png, "checklist.html in Debian's chromium");
+    }
+
+    [Test]
+    public void Report_prints_the_document_to_PDF_with_Debian_s_chromium()
+    {
+        if (!File.Exists("/usr/bin/chromium")) Assert.Ignore("Debian's chromium is not installed (sandbox/up installs it)");
+        ResultFiles.Write(_dir.Combine("results"), "scrape", "passed", checklistIds: "MON-MS-1");
+
+        var run = AcceptanceWith(new Dictionary<string, string> { ["ACCEPTANCE_CHROMIUM"] = "/usr/bin/chromium" },
+            ["report", "--results", _dir.Combine("results"), "--checklist", Repository.ChecklistDir, "--out", _dir.Combine("out"), "--run-id", "run-7"]);
+
+        run.ExitCode.Should().Be(0, run.All);
+        var pdf = File.ReadAllBytes(_dir.Combine("out", "checklist.pdf"));
+        System.Text.Encoding.ASCII.GetString(pdf, 0, 5).Should().Be("%PDF-");
+        pdf.Length.Should().BeLessThan(2 * 1024 * 1024, "small enough to attach to a ticket");
     }
 
     [Test]
@@ -164,7 +315,7 @@ public sealed class CliTests
         run.ExitCode.Should().Be(1, run.All);
         run.Stdout.Should().Contain("FAILED MON-MS-1: scrape: 2 targets down").And.Contain("BROKEN MON-MS-4: retention: refused");
         Summary().GetProperty("sign_off_status").GetString().Should().Be("Failed");
-        File.ReadAllText(_dir.Combine("out", "checklist.md")).Should().Contain("**Status**: ⬜ Success ⬜ Partial ☑ Failed");
+        File.ReadAllText(_dir.Combine("out", "checklist.md")).Should().Contain("**Status**: Failed (one of Success, Partial, Failed)");
     }
 
     [Test]
