@@ -31,8 +31,9 @@ const signOffRule = {
   },
 };
 
-// Labels a reader uses: the checklist placement (epic/feature/story, the tree), severity and tags (filters).
-const hiddenLabels = ["host", "thread", "framework", "language", "package", "parentSuite", "suite", "subSuite", "checklistReport"];
+// Labels a reader uses: the checklist placement (epic/feature/story, the tree) and severity; tags were truncated and
+// repeated the line ids the titles now carry.
+const hiddenLabels = ["tag", "host", "thread", "framework", "language", "package", "parentSuite", "suite", "subSuite", "checklistReport"];
 
 export default {
   name,
@@ -60,12 +61,12 @@ export default {
         reportName: `${name}: trends`,
         singleFile: true,
         theme: "light",
-        // Only what means something for nightly runs; not-verified (skipped) is never painted as a failure.
+        // Only what means something for nightly runs; not-verified (skipped) is never painted as a failure. No pass-rate
+        // ring: it counts results, not checklist lines (the banner has the lines).
         layout: [
           { type: "statusDynamics", title: "Results by status, run over run (a line not verified counts as skipped)", limit: 10 },
-          { type: "testResultSeverities", title: "Critical checks not verified, failed or broken (this run)", levels: ["blocker", "critical"], statuses: ["skipped", "failed", "broken"] },
+          { type: "testResultSeverities", title: "Critical checks not verified, failed or broken (this run)", levels: ["blocker", "critical"], statuses: ["skipped", "failed", "broken"], includeUnset: false },
           { type: "statusTransitions", title: "Checks that changed status since the previous run", limit: 10 },
-          { type: "currentStatus", title: "This run's results by status" },
         ],
       },
     },
