@@ -13,7 +13,7 @@ namespace Acceptance.Reporting.Allure;
 /// label under every value of the level above, so a scenario in two sections would show under sections it does not
 /// belong to. Its title names every line it verifies ("APP-CM-1, PREVAL-AT-1 · Every configuration file ...").
 /// </summary>
-public static class ChecklistPlacement
+public static partial class ChecklistPlacement
 {
     /// <summary>Between the line ids and the scenario's title.</summary>
     public const string TitleSeparator = " · ";
@@ -24,6 +24,16 @@ public static class ChecklistPlacement
         var order = catalog.Items.Select((item, i) => (item.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.OrdinalIgnoreCase);
         return items.Where(i => order.ContainsKey(i.Id)).DistinctBy(i => i.Id, StringComparer.OrdinalIgnoreCase).OrderBy(i => order[i.Id]).ToList();
     }
+
+    /// <summary>A title without the line ids <see cref="Title"/> put first ("ID1, ID2 · title" → "title").</summary>
+    public static string WithoutLineIds(string name)
+    {
+        var at = name.IndexOf(TitleSeparator, StringComparison.Ordinal);
+        return at > 0 && LineIds().IsMatch(name[..at]) ? name[(at + TitleSeparator.Length)..] : name;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-\d+(, [A-Z][A-Z0-9]*(-[A-Z0-9]+)*-\d+)*$")]
+    private static partial System.Text.RegularExpressions.Regex LineIds();
 
     /// <summary>"ID1, ID2 · title" (the title alone when no line is known).</summary>
     public static string Title(IReadOnlyList<ChecklistItem> lines, string title) =>

@@ -217,7 +217,7 @@ public sealed partial class ChecklistReport
             }
             var r = file.Result;
             if (r.LabelValue(PlaceholderLabel) == PlaceholderValue) continue;
-            list.Add(new ScenarioOutcome(r.Name, r.Suite ?? "", r.Status, r.Message, r.ChecklistIds) { Severity = r.Severity });
+            list.Add(new ScenarioOutcome(r.Title, r.Suite ?? "", r.Status, r.Message, r.ChecklistIds) { Severity = r.Severity });
         }
         return list.OrderBy(s => s.Feature, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal).ToList();
     }

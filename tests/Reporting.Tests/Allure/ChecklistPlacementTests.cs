@@ -100,4 +100,14 @@ public sealed class ChecklistPlacementTests
         ChecklistPlacement.ReadVerdict("not json"u8.ToArray()).Should().BeNull();
         ChecklistPlacement.ReadVerdict("""{"x":1}"""u8.ToArray()).Should().BeNull();
     }
+
+    [Test]
+    public void The_scenario_title_is_read_back_without_the_line_ids()
+    {
+        ChecklistPlacement.WithoutLineIds("SEC-SM-1, SEC-SM-3 · No literal credential · anywhere").Should().Be("No literal credential · anywhere");
+        ChecklistPlacement.WithoutLineIds("NEXT-SCALE-1 · Concurrent jobs").Should().Be("Concurrent jobs");
+        ChecklistPlacement.WithoutLineIds("Prometheus · scrapes").Should().Be("Prometheus · scrapes", "not line ids");
+        ChecklistPlacement.WithoutLineIds("No-op scenario 01-001").Should().Be("No-op scenario 01-001");
+        new AllureResult { Name = "MON-MS-1 · Prometheus is ready" }.Title.Should().Be("Prometheus is ready");
+    }
 }
