@@ -94,8 +94,8 @@ secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'; }
 generate() { # results-dir -> prints "total_s report_s allure_s cpu_s"
   rm -rf "$WORK/reports" "$WORK/results-gen"; mkdir -p "$WORK/reports"
   cp -r "$1" "$WORK/results-gen"   # the report command adds its placeholders to the results: a fresh copy each time
-  local t0 t1 t2 c0 c1
-  c0=$(awk '{ print $14 + $15 + $16 + $17 }' /proc/$BASHPID/stat)
+  local t0 t1 t2 c0 c1 me=$BASHPID   # this subshell: its reaped children (dotnet, node) count in its cutime/cstime
+  c0=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$me/stat")
   t0=$(date +%s%N)
   dotnet "$CLI_DLL" report --results "$WORK/results-gen" --checklist "$ROOT/checklist" --out "$WORK/reports" --run-id bench >"$WORK/report.log" 2>&1
   [ -s "$WORK/reports/summary.json" ] || { tail "$WORK/report.log" >&2; die "the report command wrote no summary.json"; }
@@ -103,7 +103,7 @@ generate() { # results-dir -> prints "total_s report_s allure_s cpu_s"
   node "$ROOT/tools/allure/generate.mjs" "$WORK/results-gen" "$WORK/reports" >"$WORK/allure.log" 2>&1 \
     || { tail "$WORK/allure.log" >&2; die "tools/allure/generate.mjs failed"; }
   t2=$(date +%s%N)
-  c1=$(awk '{ print $14 + $15 + $16 + $17 }' /proc/$BASHPID/stat)
+  c1=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$me/stat")
   [ -s "$WORK/reports/allure-report/awesome/index.html" ] || { tail "$WORK/allure.log" >&2; die "no awesome/index.html"; }
   echo "$(secs "$t0" "$t2") $(secs "$t0" "$t1") $(secs "$t1" "$t2") $(awk -v a="$c0" -v b="$c1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz }')"
 }

@@ -12,7 +12,10 @@ const readSignOff = () => {
   try {
     const summary = JSON.parse(readFileSync(summaryPath, "utf8"));
     const banner = summary.banner ?? {};
-    return { status: banner.status ?? summary.sign_off_status ?? "unknown", why: banner.why ?? "" };
+    const lines = summary.lines ?? {};
+    const total = Object.values(lines).reduce((a, n) => a + (Number(n) || 0), 0);
+    const counts = Object.entries(lines).filter(([, n]) => n > 0).map(([status, n]) => `${n} ${status}`).join(", ");
+    return { status: banner.status ?? summary.sign_off_status ?? "unknown", why: banner.why ?? (total ? `${counts} of ${total} lines` : "") };
   } catch (e) {
     return { status: "unknown", why: `no summary.json (${e.code ?? e.message})` };
   }
