@@ -116,6 +116,7 @@ public sealed class HtmlReportInBrowserTests
         await failed.ClickAsync();
         var description = page.FrameLocator("[data-testid=test-result-description-frame]");
         await description.GetByText("Outcome: FAILED").WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+        (await page.Locator("[data-testid=test-result-error-header]").First.InnerTextAsync()).Trim().Should().Be("Why", "not \"Error\"");
         (await description.Locator("body").InnerTextAsync()).Should().Contain("Rule:").And.Contain("Expected:").And.Contain("Observed:").And.Contain("Verdict:");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "report-failed-scenario.png") });
     }
