@@ -12,7 +12,8 @@
 // - the banner, the favicon and the viewport tag injected right after <body> of every HTML file (post.mjs), so the
 //   verdict shows before any script runs; the analytics tag removed (no outside request).
 // Exit 0 when the report was written; 1 with one line saying why not.
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import "./node20.mjs";
@@ -42,6 +43,7 @@ try {
 const banner = summary.banner ?? {};
 const target = banner.target ?? summary.target ?? "unknown target";
 const change = banner.change ?? summary.change;
+const signOff = String(banner.status ?? summary.sign_off_status ?? "unknown");
 
 const output = join(reports, "allure-report");
 rmSync(output, { recursive: true, force: true }); // allure generate never cleans its output
@@ -59,6 +61,11 @@ try {
   await report.readDirectory(results);
   // `allure generate` never evaluates the quality gate (only `allure run` does): evaluate it here and hand the
   // results to the store, as `allure run` does, so the report's Quality Gates tab shows the sign-off.
+  // The sign-off as a check of the run: the summary page's cards list it beside the counts.
+  await report.store.addCheckResult({
+    id: randomUUID(), name: `Sign-off: ${signOff}`, status: /^success$/i.test(signOff) ? "passed" : "failed",
+    details: { message: banner.why ?? `see ${summaryPath}` },
+  });
   if (report.hasQualityGate) {
     const trs = await report.store.allTestResults({ includeRetries: false });
     const { results: gate } = await report.validate({ trs });
@@ -69,6 +76,16 @@ try {
 } catch (e) {
   console.error(`generate: Allure could not write the report: ${e.stack ?? e}`);
   process.exit(1);
+}
+// Allure's own word for the run (its summary page, summary.json) is the worst result status: "passed" when nothing
+// failed, however many lines were not verified. It says the sign-off's instead: passed only for Success.
+const word = /^success$/i.test(signOff) ? "passed" : /^failed$/i.test(signOff) ? "failed" : "unknown";
+for (const file of [join(output, "index.html"), join(output, "awesome", "summary.json"), join(output, "dashboard", "summary.json")]) {
+  if (!existsSync(file)) continue;
+  const text = readFileSync(file, "utf8");
+  writeFileSync(file, file.endsWith(".html")
+    ? text.replace(/(window\.reportSummaries = )(\[.*\])/, (_, a, json) => a + JSON.stringify(JSON.parse(json).map((r) => ({ ...r, status: word }))))
+    : JSON.stringify({ ...JSON.parse(text), status: word }));
 }
 const t1 = Date.now();
 const files = postProcess(output, join(reports, "banner.html"));

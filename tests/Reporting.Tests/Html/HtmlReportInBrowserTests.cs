@@ -147,6 +147,18 @@ public sealed class HtmlReportInBrowserTests
     }
 
     [Test]
+    public async Task The_summary_page_does_not_call_a_partial_run_passed()
+    {
+        var page = await Open(Path.Combine(_reports, "allure-report", "index.html"));
+        await page.GetByText("Production deployment checklist").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
+        (await page.Locator("#app").InnerTextAsync()).Should().Contain("unknown").And.NotContain("passed\n", "Allure's word is the worst result status");
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_reports, "allure-report", "awesome", "summary.json")));
+        summary.RootElement.GetProperty("status").GetString().Should().Be("unknown", "a Partial sign-off is not passed");
+        summary.RootElement.GetProperty("checks")[0].GetProperty("name").GetString().Should().Be("Sign-off: Partial");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "summary.png") });
+    }
+
+    [Test]
     public async Task The_checklist_document_has_no_script_and_renders_without_javascript()
     {
         var file = Path.Combine(_reports, "checklist.html");
@@ -158,7 +170,8 @@ public sealed class HtmlReportInBrowserTests
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "checklist-document.png"), FullPage = true });
     }
 
-    // A small run as the suite's listener writes it: a verified line, a failed critical line, a line not verified.
+    // A small run as the suite's listener writes it: a verified critical line, a failed normal line (sign-off Partial), a
+    // line not verified.
     private static void WriteFixtureRun(string results)
     {
         var catalog = ChecklistCatalog.Load(Path.Combine(Repository.ChecklistDir, "checklist-items.tsv"));
@@ -168,7 +181,7 @@ public sealed class HtmlReportInBrowserTests
             AllureStatus.Passed, null, new("Consul: raft peers >= expect.consul_servers", "at least 3 raft peers", "3 raft peers [a, b, c]", true, [], false, null, null));
         var notMet = new RecordedVerdict("Alertmanager: no alert fired more than once an hour without an incident", "at most 2 false positives",
             "5 alerts resolved within 2 minutes", false, ["3 false positives over the limit"], false, null, null);
-        Scenario(writer, catalog, "MON-AC-4", "critical", "False-positive alerts are minimised", AllureStatus.Failed,
+        Scenario(writer, catalog, "MON-AC-4", "normal", "False-positive alerts are minimised", AllureStatus.Failed,
             "Rule: Alertmanager: no alert fired more than once an hour without an incident\nVerdict: NOT met: 3 false positives over the limit", notMet);
         Scenario(writer, catalog, "MON-MS-3", "normal", "Log aggregation returns recent log lines", AllureStatus.Skipped,
             "The target file declares no log aggregation endpoint (services.loki): this line cannot be verified on this target.", null);
