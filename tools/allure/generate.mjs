@@ -9,6 +9,8 @@
 // What it adds to Allure's own generation:
 // - the sign-off as a quality gate (rule "signoff" in allurerc.mjs): a run that is not signed off Success says so in the
 //   report's Quality Gates tab, naming why and listing the results behind it;
+// - Allure's word for the run (summary page, summary.json) follows the sign-off: passed only for Success, failed for
+//   Failed, unknown for Partial (Allure says passed whenever no result failed, however many lines were not verified);
 // - the banner, the favicon and the viewport tag injected right after <body> of every HTML file (post.mjs), so the
 //   verdict shows before any script runs; the analytics tag removed (no outside request).
 // Exit 0 when the report was written; 1 with one line saying why not.
