@@ -61,13 +61,13 @@ try {
   const report = new AllureReport(config);
   await report.start();
   await report.readDirectory(results);
-  // `allure generate` never evaluates the quality gate (only `allure run` does): evaluate it here and hand the
-  // results to the store, as `allure run` does, so the report's Quality Gates tab shows the sign-off.
-  // The sign-off as a check of the run: the summary page's cards list it beside the counts.
+  // The sign-off as a check of the run (summary.json's "checks", for whoever reads it by machine).
   await report.store.addCheckResult({
     id: randomUUID(), name: `Sign-off: ${signOff}`, status: /^success$/i.test(signOff) ? "passed" : "failed",
     details: { message: banner.why ?? `see ${summaryPath}` },
   });
+  // `allure generate` never evaluates the quality gate (only `allure run` does): evaluate it here and hand the
+  // results to the store, as `allure run` does, so the report's Quality Gates tab shows the sign-off.
   if (report.hasQualityGate) {
     const trs = await report.store.allTestResults({ includeRetries: false });
     const { results: gate } = await report.validate({ trs });
