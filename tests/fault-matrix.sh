@@ -424,6 +424,8 @@ def results(run):
     for f in glob.glob(f"{work}/{run}/allure-results/*-result.json"):
         d = json.load(open(f))
         msg = (d.get('statusDetails') or {}).get('message') or ''
+        # a line no check covers says why in its description (no status details: the report would head them "Error")
+        msg = msg or next((x[5:] for x in (d.get('description') or '').splitlines() if x.startswith('Why: ')), '')
         # the verdict sentence when there is one (not the Expected/Observed lines, which name healthy facts too)
         msg = "\n".join(x for x in msg.splitlines() if x.startswith('Verdict:')) or msg
         for l in d.get('labels', []):

@@ -26,6 +26,14 @@ if [ ! -x tools/secretlint/node_modules/.bin/secretlint ]; then
     || { echo "tests/run.sh: npm ci in tools/secretlint failed (run: cd tools/secretlint && npm ci)" >&2; exit 2; }
 fi
 
+# The pinned Allure Report the HTML report's tests generate with (tests/Reporting.Tests/Html); npm ci when it is missing.
+if [ ! -x tools/allure/node_modules/.bin/allure ]; then
+  echo "==> installing the pinned Allure Report (tools/allure, npm ci)"
+  command -v npm >/dev/null || { echo "tests/run.sh: npm (Node.js) is needed to install tools/allure" >&2; exit 2; }
+  (cd tools/allure && npm ci --no-audit --no-fund --loglevel=error) \
+    || { echo "tests/run.sh: npm ci in tools/allure failed (run: cd tools/allure && npm ci)" >&2; exit 2; }
+fi
+
 echo "==> starting the local sandbox"
 "$ROOT/sandbox/up" || { echo "tests/run.sh: the sandbox did not start" >&2; exit 2; }
 

@@ -10,7 +10,7 @@ public sealed record ScenarioResult(string Name, string FullName, string Status,
 {
     /// <summary>The view of a result read by <see cref="AllureResultReader"/>: tags without '@', top-level step names.</summary>
     public static ScenarioResult From(AllureResult result) =>
-        new(result.Name, result.FullName, result.Status, result.Message, result.Tags, result.Steps.Select(s => s.Name).ToList());
+        new(result.Title, result.FullName, result.Status, result.Message, result.Tags, result.Steps.Select(s => s.Name).ToList());
 
     /// <inheritdoc />
     public override string ToString() => $"{Status}: {Name}" + (Message is null ? "" : $" — {Message}");

@@ -38,6 +38,10 @@ public sealed class AllureResult
     public List<AllureLabel> Labels { get; set; } = [];
     public List<AllureLink> Links { get; set; } = [];
 
+    /// <summary>The scenario's own title: <see cref="Name"/> without the line ids the report's tree shows first.</summary>
+    [JsonIgnore]
+    public string Title => ChecklistPlacement.WithoutLineIds(Name);
+
     /// <summary>The message of the status details (what went wrong, or why skipped), or null.</summary>
     [JsonIgnore]
     public string? Message => StatusDetails?.Message;

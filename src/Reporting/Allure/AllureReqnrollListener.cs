@@ -30,9 +30,10 @@ public sealed class AllureRuntimePlugin : IRuntimePlugin
 
 /// <summary>
 /// Turns Reqnroll's execution events into Allure results: one result per scenario, one Allure
-/// step per Gherkin step (duration, status, the evidence recorded during it), labels from the
-/// checklist (epic = phase, feature = section, story = group), a tag per <c>@checklist:&lt;id&gt;</c>,
-/// severity from a tag, and a stable fullName/testCaseId so history links across runs.
+/// step per Gherkin step (duration, status, the evidence recorded during it), placed and titled by the
+/// checklist (<see cref="ChecklistPlacement"/>: numbered phase, section and group; the line ids in the title), the
+/// verdicts the steps recorded on top of the description, a tag per <c>@checklist:&lt;id&gt;</c>, severity from a tag,
+/// and a stable fullName/testCaseId so history links across runs.
 /// One instance per test thread: events of one thread arrive in order, so no locking is needed.
 /// </summary>
 public sealed class AllureReqnrollListener(AllureResultsWriter writer, ChecklistCatalog catalog) : IAsyncExecutionEventListener
@@ -47,6 +48,9 @@ public sealed class AllureReqnrollListener(AllureResultsWriter writer, Checklist
     private string[] _pickleSteps = [];
     private int _stepIndex;
     private bool _skippedByRuntime;
+    private readonly List<RecordedVerdict> _verdicts = [];
+    private IReadOnlyList<ChecklistItem> _lines = [];
+    private string? _scenarioDescription;
 
     /// <inheritdoc />
     public Task OnEventAsync(IExecutionEvent executionEvent)
@@ -127,16 +131,12 @@ public sealed class AllureReqnrollListener(AllureResultsWriter writer, Checklist
         var fullName = $"{featureFile}: {info.Title}{argText}";
 
         var tags = info.CombinedTags.Select(t => t.TrimStart('@')).Distinct().ToList();
-        var items = ChecklistCatalog.IdsFromTags(tags).Select(catalog.Find).OfType<ChecklistItem>().ToList();
+        var items = ChecklistPlacement.InChecklistOrder(catalog, ChecklistCatalog.IdsFromTags(tags).Select(catalog.Find).OfType<ChecklistItem>());
+        _lines = items;
+        _verdicts.Clear();
+        _scenarioDescription = info.Description;
 
-        var labels = new List<AllureLabel>();
-        foreach (var phase in items.Select(i => i.Phase).DefaultIfEmpty("Unmapped").Distinct())
-            labels.Add(new AllureLabel(AllureLabelName.Epic, phase));
-        foreach (var section in items.Select(i => i.Section).DefaultIfEmpty(feature.FeatureInfo.Title).Distinct())
-            labels.Add(new AllureLabel(AllureLabelName.Feature, section));
-        foreach (var group in items.Select(i => i.Group).Distinct())
-            labels.Add(new AllureLabel(AllureLabelName.Story, group));
-        labels.Add(new AllureLabel(AllureLabelName.ParentSuite, items.FirstOrDefault()?.Phase ?? "Unmapped"));
+        var labels = new List<AllureLabel>(ChecklistPlacement.Labels(catalog.Items, items, feature.FeatureInfo.Title));
         labels.Add(new AllureLabel(AllureLabelName.Suite, feature.FeatureInfo.Title));
         if (scenario.RuleInfo?.Title is { Length: > 0 } rule) labels.Add(new AllureLabel(AllureLabelName.SubSuite, rule));
         labels.AddRange(tags.Select(t => new AllureLabel(AllureLabelName.Tag, t)));
@@ -147,18 +147,13 @@ public sealed class AllureReqnrollListener(AllureResultsWriter writer, Checklist
         labels.Add(new AllureLabel(AllureLabelName.Language, "csharp"));
         labels.Add(new AllureLabel(AllureLabelName.Package, featureFile));
 
-        var description = new StringBuilder();
-        if (!string.IsNullOrWhiteSpace(info.Description)) description.AppendLine(info.Description.Trim()).AppendLine();
-        foreach (var item in items) description.AppendLine($"- **{item.Id}** ({item.Section} / {item.Group}): {item.Text}");
-
         Running.TryAdd(this, 0);
         _result = new AllureResult
         {
-            Name = info.Title + argText,
+            Name = ChecklistPlacement.Title(items, info.Title + argText),
             FullName = fullName,
             TestCaseId = Md5(fullName),
             HistoryId = Md5(fullName),
-            Description = description.Length > 0 ? description.ToString() : null,
             Status = AllureStatus.Unknown,
             Stage = "running",
             Start = Now(),
@@ -227,6 +222,8 @@ public sealed class AllureReqnrollListener(AllureResultsWriter writer, Checklist
         DrainEvidenceInto(result.Attachments);
         result.Status = status;
         result.StatusDetails = details;
+        // The evidence a reader needs first: outcome, then each verdict (rule, expected, observed), then the lines.
+        result.Description = ChecklistPlacement.Description(_verdicts, status, details?.Message, _lines, _scenarioDescription);
         result.Stage = "finished";
         result.Stop = Now();
         writer.WriteResult(result);
@@ -271,14 +268,23 @@ public sealed class AllureReqnrollListener(AllureResultsWriter writer, Checklist
             ? "Ignored (@ignore)"
             : "Skipped";
 
+    // An expected condition (not verified: NotVerifiedException, an NUnit ignore) is told in its own words: no stack trace
+    // with the suite's machine paths; a failure or breakage keeps its trace for whoever debugs the suite.
     private static AllureStatusDetails? Details(Exception? error) =>
-        error is null ? null : new AllureStatusDetails(OutcomeClassifier.Describe(error), error.ToString());
+        error is null ? null
+        : OutcomeClassifier.Classify(error) == OutcomeKind.Skipped ? new AllureStatusDetails(OutcomeClassifier.Describe(error), null)
+        : new AllureStatusDetails(OutcomeClassifier.Describe(error), error.ToString());
 
     private void DrainEvidenceInto(List<AllureAttachment> target)
     {
         var log = TryResolveEvidence();
         if (log is null) return;
-        foreach (var item in log.Drain()) target.Add(writer.WriteAttachment(item));
+        foreach (var item in log.Drain())
+        {
+            if (item.Name == "verdict" && item.MimeType == "application/json" && ChecklistPlacement.ReadVerdict(item.Content) is { } verdict)
+                _verdicts.Add(verdict);
+            target.Add(writer.WriteAttachment(item));
+        }
     }
 
     private EvidenceLog? TryResolveEvidence()

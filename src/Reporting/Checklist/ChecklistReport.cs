@@ -220,7 +220,7 @@ public sealed partial class ChecklistReport
             }
             var r = file.Result;
             if (r.LabelValue(PlaceholderLabel) == PlaceholderValue) continue;
-            list.Add(new ScenarioOutcome(r.Name, r.Suite ?? "", r.Status, r.Message, r.ChecklistIds) { Severity = r.Severity, Uuid = r.Uuid });
+            list.Add(new ScenarioOutcome(r.Title, r.Suite ?? "", r.Status, r.Message, r.ChecklistIds) { Severity = r.Severity, Uuid = r.Uuid });
         }
         return list.OrderBy(s => s.Feature, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal).ToList();
     }
@@ -239,21 +239,22 @@ public sealed partial class ChecklistReport
             var attested = line.Status == LineStatus.Attested;
             var fullName = $"checklist: {line.Item.Id}";
             var hash = Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(Encoding.UTF8.GetBytes(fullName)));
+            // Placed and titled like the scenarios (ChecklistPlacement); the reason is the description's first line
+            // (no status details: Allure would head them "Error").
             var result = new AllureResult
             {
-                Name = $"{(attested ? "Attested" : "Not verified")}: {line.Item.Text}",
+                Name = ChecklistPlacement.Title([line.Item], $"{(attested ? "Attested" : "Not verified")}: {line.Item.Text}"),
                 FullName = fullName,
                 TestCaseId = hash,
                 HistoryId = hash,
-                Description = $"**{line.Item.Id}** ({line.Item.Section} / {line.Item.Group}): {line.Item.Text}\n\n{line.Reason}",
+                Description = $"**Outcome: {(attested ? "attested" : "NOT VERIFIED")}**\n\n{(attested ? "Attestation" : "Why")}: {line.Reason}\n\n" +
+                              $"Checklist:\n\n- **{line.Item.Id}** ({line.Item.Section} / {line.Item.Group}): {line.Item.Text}\n",
                 Status = attested ? AllureStatus.Passed : AllureStatus.Skipped,
-                StatusDetails = attested ? null : new AllureStatusDetails($"Not verified: {line.Reason}", null),
                 Start = now,
                 Stop = now,
                 Labels =
                 [
-                    new(AllureLabelName.Epic, line.Item.Phase), new(AllureLabelName.Feature, line.Item.Section),
-                    new(AllureLabelName.Story, line.Item.Group), new(AllureLabelName.ParentSuite, line.Item.Phase),
+                    .. ChecklistPlacement.Labels(Lines.Select(l => l.Item).ToList(), [line.Item], line.Item.Section),
                     new(AllureLabelName.Suite, line.Item.Section), new(AllureLabelName.Tag, ChecklistCatalog.TagPrefix + line.Item.Id),
                     new(AllureLabelName.Tag, attested ? "attested" : "not-verified"), new(AllureLabelName.Severity, "normal"),
                     new(PlaceholderLabel, PlaceholderValue),

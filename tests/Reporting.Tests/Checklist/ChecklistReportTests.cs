@@ -158,12 +158,14 @@ public sealed class ChecklistReportTests
         placeholders.Should().HaveCount(uncovered.Count);
         var gov = placeholders.Single(p => p.FullName == "checklist: DOCS-TT-1");
         gov.Status.Should().Be("skipped");
-        gov.Name.Should().StartWith("Not verified: ");
-        gov.Message.Should().StartWith("Not verified: no automated check");
+        gov.Name.Should().StartWith("DOCS-TT-1 · Not verified: ", "the line id leads the title in the report's tree");
+        gov.Message.Should().BeNull("the reason is the description's first line, not an \"Error\"");
+        gov.Description.Should().StartWith("**Outcome: NOT VERIFIED**").And.Contain("Why: no automated check");
         gov.ChecklistIds.Should().Equal("DOCS-TT-1");
         gov.Tags.Should().Equal("checklist:DOCS-TT-1", "not-verified");
         var item = _catalog.Find("DOCS-TT-1")!;
-        (gov.Epic, gov.Feature, gov.Story, gov.Suite, gov.Severity).Should().Be((item.Phase, item.Section, item.Group, item.Section, "normal"));
+        (gov.Epic, gov.Feature, gov.Story, gov.Suite, gov.Severity).Should().Be(
+            ("3 Post-Deployment Phase", "3.2 Documentation and Training", "3.2.2 Team Training", item.Section, "normal"), "numbered in checklist order");
 
         var again = ChecklistReport.Build(Results, _catalog, AttestationSet.Empty);
         again.Scenarios.Should().HaveCount(r.Scenarios.Count, "placeholders are not scenarios");
@@ -278,7 +280,7 @@ public sealed class ChecklistReportTests
         var placeholder = AllureResultReader.ReadFolder(Results).Select(f => f.Result!)
             .Single(r => r.FullName == "checklist: PREVAL-MV-1");
         placeholder.Status.Should().Be("passed");
-        placeholder.Name.Should().StartWith("Attested: ");
+        placeholder.Name.Should().StartWith("PREVAL-MV-1 · Attested: ");
         placeholder.StatusDetails.Should().BeNull();
         r.RenderMarkdown(_seed, SignOff).Should().Contain("- [x] ").And.Contain("**attested** `PREVAL-MV-1`");
     }
