@@ -86,6 +86,8 @@ BUILD_MS=$(($(now_ms) - T))
 SIZE="$(timeout 30 "$DOCKER_BIN" image inspect -f '{{.Size}}' "$IMAGE")"
 COMMIT="$(timeout 30 "$DOCKER_BIN" image inspect -f '{{index .Config.Labels "org.opencontainers.image.revision"}}' "$IMAGE")"
 say "image $IMAGE: $((SIZE / 1024 / 1024)) MiB, suite commit $COMMIT, build step $BUILD_MS ms"
+HEAD_COMMIT="$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)"
+[ "${COMMIT%-dirty}" = "$HEAD_COMMIT" ] || fail "the image says suite commit $COMMIT, the checkout is at $HEAD_COMMIT"
 
 # The target file names its files by absolute path (state folder, the sandbox's configs, the SFTP stores): they are
 # mounted read-only at the same paths (real Nomad: docker plugin volumes.enabled on the client).
@@ -112,6 +114,11 @@ print(json.dumps({"JobHCL": open(sys.argv[1]).read(), "Variables": variables, "C
 
 # --- 2-3. the dispatch job, dispatched --------------------------------------------------------------------------
 register acceptance-dispatch
+# a dispatch without the change ticket is refused (meta_required)
+echo '{"Meta": {"tags": "@critical"}}' >"$WORK/no-ticket.json"
+code="$(api POST /v1/job/acceptance-dispatch/dispatch "$WORK/no-ticket.json" "$WORK/refused.json")"
+[ "$code" = 400 ] || fail "a dispatch without change_ticket answered HTTP $code, not 400: $(head -c 300 "$WORK/refused.json")"
+say "a dispatch without change_ticket is refused: $(head -c 160 "$WORK/refused.json")"
 CHANGE="$CHANGE" TAGS="$TAGS" "$PY" -c 'import json, os; print(json.dumps({"Meta": {"change_ticket": os.environ["CHANGE"], "tags": os.environ["TAGS"], "operator": "tests/nightly-job.sh"}}))' >"$WORK/dispatch.json"
 T_DISPATCH=$(now_ms)
 code="$(api POST /v1/job/acceptance-dispatch/dispatch "$WORK/dispatch.json" "$WORK/dispatched.json")"
