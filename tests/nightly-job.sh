@@ -6,8 +6,9 @@
 #      (generous deadline, stops at once on a terminal state) and shows its task events and log tail;
 #   4. checks the evidence arrived in the store (the host volume acceptance-evidence): the sealed bundle verified with
 #      `acceptance verify` when this suite has that command, else summary.json and checklist.md (the check says so);
-#   5. registers acceptance-nightly and shows, from the Nomad API, that it is periodic with its cron, prohibit_overlap
-#      and time zone, and its next launch (computed from the cron as `nomad job status` does);
+#   5. registers acceptance-nightly, shows from the Nomad API that it is periodic with its cron, prohibit_overlap
+#      and time zone, and its next launch (computed from the cron as `nomad job status` does), then forces one
+#      launch (the same selection, as `nomad job periodic force` does) and checks its evidence arrived too;
 #   6. purges every job it registered or dispatched and removes the evidence and reports it created, also when
 #      interrupted. The image stays cached in the engine (a second build is fast).
 # Needs the sandbox up with its Docker engine (sandbox/up as root); run it inside the sandbox session lock.
@@ -128,36 +129,43 @@ CHILD="$(json "$WORK/dispatched.json" 'd["DispatchedJobID"]')"
 JOBS+=("$CHILD")
 say "dispatched $CHILD (meta change_ticket=$CHANGE, tags=$TAGS); waiting up to $DEADLINE s"
 
-STATUS="" ALLOC="" last=""
-end=$(($(date +%s) + DEADLINE))
-while [ "$(date +%s)" -lt "$end" ]; do
-  code="$(api GET "/v1/job/$(urlenc "$CHILD")/allocations" "" "$WORK/allocs.json")"
-  if [ "$code" = 200 ]; then
-    read -r ALLOC STATUS < <(json "$WORK/allocs.json" '(d[0]["ID"] + " " + d[0]["ClientStatus"]) if d else ""')
-    [ "$STATUS" != "$last" ] && { say "allocation ${ALLOC:0:8}: ${STATUS:-not placed yet} after $((($(now_ms) - T_DISPATCH) / 1000)) s"; last="$STATUS"; }
-    case "$STATUS" in complete|failed|lost) break ;; esac
-  fi
-  # a dispatch that cannot be placed never gets an allocation: its evaluation says why
-  if [ -z "$ALLOC" ] && [ "$(api GET "/v1/job/$(urlenc "$CHILD")/evaluations" "" "$WORK/evals.json")" = 200 ]; then
-    why="$(json "$WORK/evals.json" '"; ".join(f"{k}: {v}" for e in d for k, v in (e.get("FailedTGAllocs") or {}).items())')"
-    [ -n "$why" ] && fail "the dispatched job could not be placed: $why"
-  fi
-  sleep 2
-done
-DISPATCH_S=$((($(now_ms) - T_DISPATCH) / 1000))
-[ -n "$ALLOC" ] || fail "no allocation for $CHILD within $DEADLINE s"
-case "$STATUS" in complete|failed|lost) ;; *) fail "$CHILD still $STATUS after $DEADLINE s" ;; esac
-api GET "/v1/allocation/$ALLOC" "" "$WORK/alloc.json" >/dev/null
-echo "--- task events"
-json "$WORK/alloc.json" '"\n".join("  " + e["Type"] + (": " + e["DisplayMessage"] if e.get("DisplayMessage") else "") for s in d["TaskStates"].values() for e in s["Events"])'
-EXIT_CODE="$(json "$WORK/alloc.json" '[e.get("ExitCode") for s in d["TaskStates"].values() for e in s["Events"] if e["Type"] == "Terminated"][-1]')"
-for type in stdout stderr; do
-  api GET "/v1/client/fs/logs/$ALLOC?task=checklist&type=$type&plain=true&origin=end&offset=3000" "" "$WORK/$type.log" >/dev/null
-  echo "--- $type (end)"; tail -n 25 "$WORK/$type.log" | sed 's/^/  /'
-done
+# wait_child JOB T0: waits for the job's allocation to end (stops at once on a terminal state); sets ALLOC, STATUS,
+# EXIT_CODE, WAITED_S and prints the task events and the end of the task's log.
+wait_child() {
+  local child="$1" t0="$2" last="" end why type
+  STATUS="" ALLOC="" EXIT_CODE=""
+  end=$(($(date +%s) + DEADLINE))
+  while [ "$(date +%s)" -lt "$end" ]; do
+    if [ "$(api GET "/v1/job/$(urlenc "$child")/allocations" "" "$WORK/allocs.json")" = 200 ]; then
+      read -r ALLOC STATUS < <(json "$WORK/allocs.json" '(d[0]["ID"] + " " + d[0]["ClientStatus"]) if d else ""')
+      [ "$STATUS" != "$last" ] && { say "allocation ${ALLOC:0:8}: ${STATUS:-not placed yet} after $((($(now_ms) - t0) / 1000)) s"; last="$STATUS"; }
+      case "$STATUS" in complete|failed|lost) break ;; esac
+    fi
+    # a job that cannot be placed never gets an allocation: its evaluation says why
+    if [ -z "$ALLOC" ] && [ "$(api GET "/v1/job/$(urlenc "$child")/evaluations" "" "$WORK/evals.json")" = 200 ]; then
+      why="$(json "$WORK/evals.json" '"; ".join(f"{k}: {v}" for e in d for k, v in (e.get("FailedTGAllocs") or {}).items())')"
+      [ -n "$why" ] && fail "$child could not be placed: $why"
+    fi
+    sleep 2
+  done
+  WAITED_S=$((($(now_ms) - t0) / 1000))
+  [ -n "$ALLOC" ] || fail "no allocation for $child within $DEADLINE s"
+  case "$STATUS" in complete|failed|lost) ;; *) fail "$child still $STATUS after $DEADLINE s" ;; esac
+  api GET "/v1/allocation/$ALLOC" "" "$WORK/alloc.json" >/dev/null
+  echo "--- task events of $child"
+  json "$WORK/alloc.json" '"\n".join("  " + e["Type"] + (": " + e["DisplayMessage"] if e.get("DisplayMessage") else "") for s in d["TaskStates"].values() for e in s["Events"])'
+  EXIT_CODE="$(json "$WORK/alloc.json" '[e.get("ExitCode") for s in d["TaskStates"].values() for e in s["Events"] if e["Type"] == "Terminated"][-1]')"
+  for type in stdout stderr; do
+    api GET "/v1/client/fs/logs/$ALLOC?task=checklist&type=$type&plain=true&origin=end&offset=3000" "" "$WORK/$type.log" >/dev/null
+    echo "--- $type (end)"; tail -n 25 "$WORK/$type.log" | sed 's/^/  /'
+  done
+}
+wait_child "$CHILD" "$T_DISPATCH"
+DISPATCH_S=$WAITED_S
 
 # --- 4. the evidence in the store -------------------------------------------------------------------------------
 NEW="$(comm -13 "$WORK/evidence.before" <(ls -A "$EVIDENCE" | sort) | head -1)"
+ls -A "$EVIDENCE" | sort >"$WORK/evidence.after-dispatch"
 [ -n "$NEW" ] || fail "no evidence arrived in $EVIDENCE (allocation $STATUS, exit ${EXIT_CODE:-?})"
 DIR="$EVIDENCE/$NEW"
 say "evidence in the store: $DIR: $(cd "$DIR" && ls | tr '\n' ' ')"
@@ -173,25 +181,27 @@ else
 fi
 # which lines the containerised run verified (the run history when the report writes one, else checklist.md)
 echo "--- lines of the selection"
-"$PY" - "$REPORTS_VOL/history/runs/$NEW.json" "$DIR/checklist.md" "$DIR/summary.json" <<'PY'
+TAGS="$TAGS" "$PY" - "$REPORTS_VOL/history/runs/$NEW.json" "$DIR/checklist.md" "$DIR/summary.json" <<'PY'
 import json, os, re, sys
 hist, md, summary = sys.argv[1:4]
 s = json.load(open(summary))
 print("  sign-off:", s.get("sign_off_status"), "| scenarios:", s.get("scenarios"), "| change:", s.get("change", "-"))
-lines = {}
-if os.path.exists(hist):
-    lines = json.load(open(hist)).get("lines", {})
-else:
-    for m in re.finditer(r"\*\*([a-z][a-z ]*)\*\*[^`\n]*`([A-Z]+(?:-[A-Z]+)*-\d+)`", open(md, encoding="utf-8").read()):
-        lines.setdefault(m.group(2), m.group(1))
-touched = {k: v for k, v in lines.items() if v != "not verified"}
-for k, v in sorted(touched.items()): print(f"  {k}: {v}")
-print(f"  ({len(lines) - len(touched)} other lines not verified: outside the selection)")
+text = open(md, encoding="utf-8").read()
+lines, why = {}, {}
+for m in re.finditer(r"\*\*([a-z][a-z ]*)\*\*[^`\n]*`([A-Z]+(?:-[A-Z]+)*-\d+)`:? ?([^\n]*)", text):
+    lines.setdefault(m.group(2), m.group(1)); why.setdefault(m.group(2), m.group(3).strip())
+if os.path.exists(hist): lines = json.load(open(hist)).get("lines", lines)
+selected = re.findall(r"@checklist:([A-Z]+(?:-[A-Z]+)*-\d+)", os.environ["TAGS"])
+for k in selected or sorted(k for k, v in lines.items() if v != "not verified"):
+    v = lines.get(k, "?")
+    print(f"  {k}: {v}" + (f" ({why.get(k, '')[:160]})" if v != "verified" else ""))
+others = [k for k, v in lines.items() if v != "not verified" and k not in selected]
+print(f"  other lines: {len(lines) - len(selected)} ({len(others)} of them with a status other than not verified)")
 PY
 [ "$STATUS" = complete ] || fail "the dispatched run ended $STATUS (run-tests.sh exit ${EXIT_CODE:-?}): see the log above"
 
 # --- 5. the periodic job -----------------------------------------------------------------------------------------
-register acceptance-nightly
+register acceptance-nightly "tags=$TAGS"
 api GET /v1/job/acceptance-nightly "" "$WORK/nightly.json" >/dev/null
 "$PY" - "$WORK/nightly.json" <<'PY' || fail "acceptance-nightly is not registered as a periodic job"
 import json, sys, datetime
@@ -216,6 +226,21 @@ print(f"==> acceptance-nightly: Type {j['Type']}, Status {j['Status']}, periodic
       f"prohibit_overlap {str(p.get('ProhibitOverlap')).lower()}, next launch {t:%Y-%m-%dT%H:%M}Z")
 PY
 
+# one launch now, as `nomad job periodic force` does: the nightly path runs the same way and leaves its evidence
+T_FORCE=$(now_ms)
+code="$(api POST /v1/job/acceptance-nightly/periodic/force "" "$WORK/forced.json")"
+[ "$code" = 200 ] || fail "periodic force answered HTTP $code: $(head -c 300 "$WORK/forced.json")"
+api GET "/v1/jobs?prefix=$(urlenc acceptance-nightly/periodic-)" "" "$WORK/children.json" >/dev/null
+PERIODIC_CHILD="$(json "$WORK/children.json" 'd[-1]["ID"] if d else ""')"
+[ -n "$PERIODIC_CHILD" ] || fail "periodic force launched no child job"
+JOBS+=("$PERIODIC_CHILD")
+say "forced a launch of acceptance-nightly: $PERIODIC_CHILD"
+wait_child "$PERIODIC_CHILD" "$T_FORCE"
+[ "$STATUS" = complete ] || fail "the nightly run ended $STATUS (run-tests.sh exit ${EXIT_CODE:-?}): see the log above"
+NIGHTLY_NEW="$(comm -13 "$WORK/evidence.after-dispatch" <(ls -A "$EVIDENCE" | sort) | head -1)"
+[ -n "$NIGHTLY_NEW" ] && [ -s "$EVIDENCE/$NIGHTLY_NEW/summary.json" ] || fail "the nightly run left no evidence in $EVIDENCE"
+say "the nightly run's evidence is in the store: $EVIDENCE/$NIGHTLY_NEW ($WAITED_S s from launch to complete)"
+
 echo
-echo "RESULT nightly-job: proven. image $IMAGE ($((SIZE / 1024 / 1024)) MiB, build step $BUILD_MS ms); dispatch to complete $DISPATCH_S s; evidence $DIR"
+echo "RESULT nightly-job: proven. image $IMAGE ($((SIZE / 1024 / 1024)) MiB, build step $BUILD_MS ms); dispatch to complete $DISPATCH_S s, forced nightly launch to complete $WAITED_S s; evidence $DIR and $EVIDENCE/$NIGHTLY_NEW"
 exit 0
