@@ -59,6 +59,13 @@ cleanup() {
     code="$(api DELETE "/v1/job/$(urlenc "$id")?purge=true" "" "$WORK/purge.json")"
     case "$code" in 200|404) echo "cleanup: job $id purged" ;; *) echo "nightly-job.sh: warning: purging job $id answered HTTP $code" >&2 ;; esac
   done
+  # a stopped run may still write its evidence: wait (bounded) until no container of the purged jobs is left
+  for i in $(seq 1 75); do
+    timeout 10 "$DOCKER_BIN" ps -q --filter label=com.hashicorp.nomad.job_id --format '{{.Label "com.hashicorp.nomad.job_id"}}' 2>/dev/null |
+      grep -qE '^acceptance-(dispatch|nightly)/' || break
+    ((i == 1)) && echo "cleanup: waiting for the stopped runs' containers to end"
+    sleep 2
+  done
   comm -13 "$WORK/evidence.before" <(ls -A "$EVIDENCE" | sort) | while read -r e; do rm -rf "${EVIDENCE:?}/$e"; echo "cleanup: evidence $e removed"; done
   if [ $REPORTS_WAS_EMPTY = 1 ]; then rm -rf "${REPORTS_VOL:?}"/* "$REPORTS_VOL"/.[!.]* 2>/dev/null; echo "cleanup: reports volume emptied"; fi
   rm -rf "$WORK"
