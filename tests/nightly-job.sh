@@ -46,7 +46,7 @@ mkdir -p "$EVIDENCE" "$REPORTS_VOL"
 
 # --- cleanup: every job registered or dispatched, the evidence and reports this run created --------------------
 WORK="$(umask 077 && mktemp -d "${TMPDIR:-/tmp}/nightly-job.XXXXXX")"
-ls -A "$EVIDENCE" >"$WORK/evidence.before"
+ls -A "$EVIDENCE" | sort >"$WORK/evidence.before"
 REPORTS_WAS_EMPTY=0; [ -z "$(ls -A "$REPORTS_VOL")" ] && REPORTS_WAS_EMPTY=1
 JOBS=()   # purged in reverse order
 CLEANED=0
@@ -66,6 +66,9 @@ cleanup() {
     ((i == 1)) && echo "cleanup: waiting for the stopped runs' containers to end"
     sleep 2
   done
+  if [ -n "${TARGET_STORE:-}" ] && [ -f "$WORK/store.before" ]; then
+    comm -13 "$WORK/store.before" <(ls -A "$TARGET_STORE" | sort) | while read -r e; do rm -f "${TARGET_STORE:?}/$e"; echo "cleanup: $e removed from $TARGET_STORE"; done
+  fi
   comm -13 "$WORK/evidence.before" <(ls -A "$EVIDENCE" | sort) | while read -r e; do rm -rf "${EVIDENCE:?}/$e"; echo "cleanup: evidence $e removed"; done
   if [ $REPORTS_WAS_EMPTY = 1 ]; then rm -rf "${REPORTS_VOL:?}"/* "$REPORTS_VOL"/.[!.]* 2>/dev/null; echo "cleanup: reports volume emptied"; fi
   rm -rf "$WORK"
@@ -101,12 +104,23 @@ HEAD_COMMIT="$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)"
 # mounted read-only at the same paths (real Nomad: docker plugin volumes.enabled on the client).
 MOUNTS=("$SANDBOX_DIR" "$(readlink -f "$STATE")")
 [ -d "$STORAGE" ] && MOUNTS+=("$(readlink -f "$STORAGE")")
+# the evidence section of the target file, when it has one: the run copies the sealed bundle to evidence.store itself,
+# so that folder is mounted writable (over the read-only state folder); allowed_signers verifies the bundle
+read -r TARGET_STORE ALLOWED_SIGNERS < <("$PY" -c '
+import sys, yaml
+e = (yaml.safe_load(open(sys.argv[1])) or {}).get("evidence") or {}
+print(e.get("store") or "-", e.get("allowed_signers") or "-")' "$STATE/target.yaml" 2>/dev/null || echo "- -")
+[ "$TARGET_STORE" = - ] && TARGET_STORE=""
+[ "$ALLOWED_SIGNERS" = - ] && ALLOWED_SIGNERS=""
+RW_MOUNTS=()
+if [ -n "$TARGET_STORE" ]; then mkdir -p "$TARGET_STORE" && RW_MOUNTS+=("$(readlink -f "$TARGET_STORE")"); fi
 register() { # name variables...: parses deploy/nomad/NAME.nomad.hcl with the variables, registers it
   local name="$1"; shift
-  IMAGE="$IMAGE" TARGET="$STATE/target.yaml" MOUNTS="$(printf '%s\n' "${MOUNTS[@]}")" "$PY" -c '
+  IMAGE="$IMAGE" TARGET="$STATE/target.yaml" MOUNTS="$(printf '%s\n' "${MOUNTS[@]}")" RW="$(printf '%s\n' "${RW_MOUNTS[@]}")" "$PY" -c '
 import json, os, sys
 v = {"image": os.environ["IMAGE"], "target_file": os.environ["TARGET"],
-     "target_mounts": [f"{m}:{m}:ro" for m in dict.fromkeys(os.environ["MOUNTS"].split("\n")) if m]}
+     "target_mounts": [f"{m}:{m}:ro" for m in dict.fromkeys(os.environ["MOUNTS"].split("\n")) if m]
+                    + [f"{m}:{m}:rw" for m in os.environ["RW"].split("\n") if m]}
 for kv in sys.argv[2:]: k, _, x = kv.partition("="); v[k] = x
 variables = "".join(f"{k} = {json.dumps(x)}\n" for k, x in v.items())
 print(json.dumps({"JobHCL": open(sys.argv[1]).read(), "Variables": variables, "Canonicalize": True}))' \
@@ -119,6 +133,8 @@ print(json.dumps({"JobHCL": open(sys.argv[1]).read(), "Variables": variables, "C
   [ "$code" = 200 ] || fail "registering $name answered HTTP $code: $(head -c 400 "$WORK/registered.json")"
   say "registered $name (Nomad API /v1/jobs)"
 }
+
+[ -n "$TARGET_STORE" ] && ls -A "$TARGET_STORE" | sort >"$WORK/store.before"
 
 # --- 2-3. the dispatch job, dispatched --------------------------------------------------------------------------
 register acceptance-dispatch
@@ -180,8 +196,12 @@ CLI=(dotnet "$ROOT/src/Cli/bin/Release/net10.0/acceptance.dll")
 BUNDLE="$DIR/acceptance-$NEW.tar.gz"
 if "${CLI[@]}" 2>&1 | grep -q "acceptance verify"; then
   [ -f "$BUNDLE" ] && [ -f "$BUNDLE.sig" ] || fail "this suite seals bundles, but $BUNDLE(.sig) did not arrive"
-  "${CLI[@]}" verify "$BUNDLE" || fail "acceptance verify rejected the bundle that arrived in the store"
-  say "bundle verified: $(basename "$BUNDLE") ($(sha256sum "$BUNDLE" | cut -c1-16)...)"
+  if [ -n "$TARGET_STORE" ]; then
+    [ -f "$TARGET_STORE/$(basename "$BUNDLE")" ] || fail "the run did not copy its bundle to the target's evidence.store $TARGET_STORE"
+    say "the bundle is also in the target's evidence.store: $TARGET_STORE/$(basename "$BUNDLE")"
+  fi
+  "${CLI[@]}" verify "$BUNDLE" ${ALLOWED_SIGNERS:+--allowed-signers "$ALLOWED_SIGNERS"} || fail "acceptance verify rejected the bundle that arrived in the store"
+  say "bundle verified${ALLOWED_SIGNERS:+ against $ALLOWED_SIGNERS}: $(basename "$BUNDLE") (sha256 $(sha256sum "$BUNDLE" | cut -c1-16)...)"
 else
   for f in summary.json checklist.md; do [ -s "$DIR/$f" ] || fail "$f did not arrive in the store"; done
   say "bundle check skipped: this suite has no \`acceptance verify\` yet (summary.json and checklist.md arrived)"
