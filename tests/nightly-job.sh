@@ -194,7 +194,8 @@ DIR="$EVIDENCE/$NEW"
 say "evidence in the store: $DIR: $(cd "$DIR" && ls | tr '\n' ' ')"
 CLI=(dotnet "$ROOT/src/Cli/bin/Release/net10.0/acceptance.dll")
 BUNDLE="$DIR/acceptance-$NEW.tar.gz"
-if "${CLI[@]}" 2>&1 | grep -q "acceptance verify"; then
+CLI_USAGE="$("${CLI[@]}" 2>&1)"   # (its usage exits 2: not in a pipe, whose status pipefail would take)
+if [[ "$CLI_USAGE" == *"acceptance verify"* ]]; then
   [ -f "$BUNDLE" ] && [ -f "$BUNDLE.sig" ] || fail "this suite seals bundles, but $BUNDLE(.sig) did not arrive"
   if [ -n "$TARGET_STORE" ]; then
     [ -f "$TARGET_STORE/$(basename "$BUNDLE")" ] || fail "the run did not copy its bundle to the target's evidence.store $TARGET_STORE"
