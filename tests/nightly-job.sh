@@ -268,6 +268,11 @@ wait_child "$PERIODIC_CHILD" "$T_FORCE"
 NIGHTLY_NEW="$(comm -13 "$WORK/evidence.after-dispatch" <(ls -A "$EVIDENCE" | sort) | head -1)"
 [ -n "$NIGHTLY_NEW" ] && [ -s "$EVIDENCE/$NIGHTLY_NEW/summary.json" ] || fail "the nightly run left no evidence in $EVIDENCE"
 say "the nightly run's evidence is in the store: $EVIDENCE/$NIGHTLY_NEW ($WAITED_S s from launch to complete)"
+if [[ "$CLI_USAGE" == *"acceptance verify"* ]]; then
+  "${CLI[@]}" verify "$EVIDENCE/$NIGHTLY_NEW/acceptance-$NIGHTLY_NEW.tar.gz" ${ALLOWED_SIGNERS:+--allowed-signers "$ALLOWED_SIGNERS"} ||
+    fail "acceptance verify rejected the nightly run's bundle"
+  say "the nightly run's bundle verified"
+fi
 
 echo
 echo "RESULT nightly-job: proven. image $IMAGE ($((SIZE / 1024 / 1024)) MiB, build step $BUILD_MS ms); dispatch to complete $DISPATCH_S s, forced nightly launch to complete $WAITED_S s; evidence $DIR and $EVIDENCE/$NIGHTLY_NEW"
