@@ -217,7 +217,8 @@ mkdir -p "$RESULTS" "$REPORTS/history"
 RUN_ID="$(date -u +%Y%m%dT%H%M%SZ)-$(head -c4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export ACCEPTANCE_TARGET="$TARGET" ACCEPTANCE_RESULTS_DIR="$RESULTS" ACCEPTANCE_RUN_ID="$RUN_ID"
 export ACCEPTANCE_READ_ONLY="$READ_ONLY" ACCEPTANCE_CHANGE="$CHANGE"
-ACCEPTANCE_GIT_SHA="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+# in the OCI image (deploy/image) there is no git: the commit is baked in as ACCEPTANCE_SUITE_COMMIT
+ACCEPTANCE_GIT_SHA="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "${ACCEPTANCE_SUITE_COMMIT:-unknown}")"
 export ACCEPTANCE_GIT_SHA
 # Run metadata for the report's banner: who (--operator, else the login), which suite commit (baked into an image, else git), when.
 if [ -z "$OPERATOR" ]; then

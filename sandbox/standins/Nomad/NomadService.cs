@@ -66,7 +66,11 @@ public sealed partial class NomadService : IStandInService
 
     private readonly DockerDriver _docker;
 
-    private static readonly string[] HostVolumes = ["prometheus-data", "grafana-data", "consul-data", "nomad-data", "training-data"];
+    /// <summary>The client nodes' host volumes (a real client's <c>host_volume</c> blocks), each $STATE/volumes/NAME; acceptance-reports
+    /// and acceptance-evidence hold the reports and the evidence store of the suite's own Nomad jobs (deploy/nomad/). A group's
+    /// <c>volume { type = "host" }</c> is placed only on a client that has the named host volume
+    /// (https://developer.hashicorp.com/nomad/docs/job-specification/volume).</summary>
+    private static readonly string[] HostVolumes = ["prometheus-data", "grafana-data", "consul-data", "nomad-data", "training-data", "acceptance-reports", "acceptance-evidence"];
 
     // ---------------------------------------------------------------- faults
 
