@@ -37,7 +37,7 @@ public static partial class ChecklistDocument
 
     /// <summary>The footer's text: the bundle's file name and SHA-256, or "not sealed".</summary>
     public static string FooterText(string? bundleName, string? sha256) =>
-        bundleName is null ? "Evidence bundle: not sealed (no evidence bundle was made for this document)"
+        bundleName is null ? "Evidence bundle: not sealed when this copy was written (a copy inside the bundle is written before the bundle is sealed; the copy next to the bundle, reports/checklist.html, names the bundle and its SHA-256)"
             : $"Evidence bundle: {bundleName}, SHA-256 {sha256}";
 
     /// <summary>Renders checklist.html.</summary>
