@@ -33,7 +33,7 @@ public sealed class CertificateSteps(ScenarioServices services, Checks checks)
         if (services.Target.Tls.RenewalJob is { } job) checks.Assert(RenewalRules.RenewalJobHealthy(await services.Renewal.JobAsync(job)));
         else checks.Assert(RenewalRules.CertificatesYoungerThanInterval((await services.Certificates.CertificatesAsync()).Https,
             services.Target.Tls.RenewalIntervalDays ?? throw new Support.Outcomes.NotVerifiedException(
-                $"The target file {services.Target.SourceFile} names neither tls.renewal_job nor tls.renewal_interval_days: renewal automation cannot be verified."),
+                $"The target file ({services.Target.SourceName}) names neither tls.renewal_job nor tls.renewal_interval_days: renewal automation cannot be verified."),
             DateTimeOffset.UtcNow));
     }
 

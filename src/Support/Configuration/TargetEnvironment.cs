@@ -25,6 +25,9 @@ public sealed record TargetEnvironment
     /// <summary>Path of the target file this environment was read from.</summary>
     public required string SourceFile { get; init; }
 
+    /// <summary>The target file's name without its folder: what a reason in the report names (no machine paths in the evidence).</summary>
+    public string SourceName => Path.GetFileName(SourceFile);
+
     /// <summary>Name of the deployment (shown in the report and the sign-off block).</summary>
     public required string Name { get; init; }
 
@@ -100,7 +103,7 @@ public sealed record TargetEnvironment
     /// </summary>
     public T Require<T>(string key) where T : ServiceOptions =>
         Services.GetValueOrDefault(key) as T
-        ?? throw new NotVerifiedException($"The target file {SourceFile} declares no {ServiceCatalog.DisplayName(key)} (services.{key}): this line cannot be verified on this target.");
+        ?? throw new NotVerifiedException($"The target file ({SourceName}) declares no {ServiceCatalog.DisplayName(key)} (services.{key}): this line cannot be verified on this target.");
 
     /// <summary>
     /// A list the target file sets at <paramref name="key"/> (e.g. "expect.services"), or <see cref="NotVerifiedException"/>
@@ -108,11 +111,11 @@ public sealed record TargetEnvironment
     /// "the target does not say".
     /// </summary>
     public IReadOnlyList<string> RequireListed(IReadOnlyList<string> list, string key, string why = "") =>
-        list.Count > 0 ? list : throw new NotVerifiedException($"The target file {SourceFile} lists no {key}{Because(why)}.");
+        list.Count > 0 ? list : throw new NotVerifiedException($"The target file ({SourceName}) lists no {key}{Because(why)}.");
 
     /// <summary>A setting the target file sets at <paramref name="key"/>, or <see cref="NotVerifiedException"/> when it does not.</summary>
     public string RequireSetting(string? value, string key, string why = "") =>
-        value is { Length: > 0 } ? value : throw new NotVerifiedException($"The target file {SourceFile} does not set {key}{Because(why)}.");
+        value is { Length: > 0 } ? value : throw new NotVerifiedException($"The target file ({SourceName}) does not set {key}{Because(why)}.");
 
     private static string Because(string why) => why.Length > 0 ? $": {why}" : "";
 

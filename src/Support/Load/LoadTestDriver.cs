@@ -67,7 +67,7 @@ public sealed class LoadTestDriver(TargetEnvironment target, EvidenceLog evidenc
     public async Task<JudgedLoad> FromNomadRunnersAsync(Nomad.NomadClient nomad, Lifecycle.CleanupStack cleanup, CancellationToken ct = default)
     {
         var runners = target.Performance.Runners;
-        if (runners == 0) throw new NotVerifiedException($"The target file {target.SourceFile} sets performance.runners to 0: no load is generated from the cluster.");
+        if (runners == 0) throw new NotVerifiedException($"The target file ({target.SourceName}) sets performance.runners to 0: no load is generated from the cluster.");
         var plan = Plans()[0];
         var run = await new NomadLoadRunners(nomad, cleanup, evidence).RunAsync(plan, runners, ct);
         var judged = new JudgedLoad(run, target.Performance.ThresholdsOf(plan.Endpoint, target.Thresholds.Load));

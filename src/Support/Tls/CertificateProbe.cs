@@ -57,7 +57,7 @@ public sealed class CertificateProbe(TargetEnvironment target, EvidenceLog evide
     /// <summary>The endpoint of one service (the load balancer's TLS frontend, ...); not verified when it is not https.</summary>
     public TlsEndpoint EndpointOf(string service) =>
         Endpoints().Tls.FirstOrDefault(e => e.Service == service)
-        ?? throw new NotVerifiedException($"services.{service} is not reached over https in {target.SourceFile}: it has no TLS frontend to check.");
+        ?? throw new NotVerifiedException($"services.{service} is not reached over https in the target file ({target.SourceName}): it has no TLS frontend to check.");
 
     /// <summary>The certificates of the https services and tls.endpoints, and the services the target reaches over plain http.</summary>
     public async Task<(IReadOnlyList<ServiceCertificate> Https, IReadOnlyList<string> PlainHttp)> CertificatesAsync(CancellationToken ct = default)

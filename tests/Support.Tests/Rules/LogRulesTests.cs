@@ -93,6 +93,6 @@ public sealed class LogRulesTests
     {
         var act = () => new LokiClient(TestTarget.With(), new EvidenceLog());
 
-        act.Should().Throw<NotVerifiedException>().WithMessage("The target file /test/target.yaml declares no log aggregation endpoint*");
+        act.Should().Throw<NotVerifiedException>().WithMessage("The target file (target.yaml) declares no log aggregation endpoint*");
     }
 }
