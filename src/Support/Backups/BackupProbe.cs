@@ -82,7 +82,10 @@ public sealed class BackupProbe(NomadClient nomad, PrometheusClient? prometheus,
         {
             var id = j.GetProperty("ID").GetString() ?? "";
             if (!id.StartsWith(parentId + "/periodic-", StringComparison.Ordinal)) continue;
-            var unix = long.TryParse(new string(id[(parentId.Length + "/periodic-".Length)..].TakeWhile(char.IsDigit).ToArray()), out var u) ? u : 0;
+            // When it was launched: the job's SubmitTime (ns), as Nomad records it; the id's suffix only when the answer has
+            // none (a same-second forced launch may carry a suffix that is no time: the stand-in's "...0" read as year 2539).
+            var unix = j.TryGetProperty("SubmitTime", out var st) && st.TryGetInt64(out var ns) && ns > 0 ? ns / 1_000_000_000
+                : long.TryParse(new string(id[(parentId.Length + "/periodic-".Length)..].TakeWhile(char.IsDigit).ToArray()), out var u) ? u : 0;
             int complete = 0, failed = 0, running = 0, pending = 0;
             if (j.TryGetProperty("JobSummary", out var js) && js.TryGetProperty("Summary", out var groups) && groups.ValueKind == JsonValueKind.Object)
                 foreach (var g in groups.EnumerateObject())

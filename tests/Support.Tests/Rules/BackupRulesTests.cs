@@ -167,6 +167,21 @@ public sealed class BackupRulesTests
     }
 
     [Test]
+    public void A_run_s_launch_time_is_its_submit_time_not_a_suffix_of_its_id()
+    {
+        // Two launches in one second: the later one's id carries a suffix that, read as a time, is in the year 2539.
+        const string body = """
+            [ { "ID": "backup-grafana/periodic-17643311400", "ParentID": "backup-grafana", "Status": "dead", "SubmitTime": 1764331140100000000,
+                "JobSummary": { "Summary": { "backup": { "Complete": 1 } } } },
+              { "ID": "backup-grafana/periodic-1764331200", "ParentID": "backup-grafana", "Status": "dead", "SubmitTime": 1764331200500000000,
+                "JobSummary": { "Summary": { "backup": { "Complete": 1 } } } } ]
+            """;
+        var runs = BackupProbe.ParseRuns(body, "backup-grafana");
+        runs[0].Id.Should().Be("backup-grafana/periodic-1764331200");
+        runs[1].Launched.Should().Be(DateTimeOffset.FromUnixTimeSeconds(1764331140));
+    }
+
+    [Test]
     public void The_documented_periodic_job_read_is_parsed()
     {
         using var doc = JsonDocument.Parse(SharedFixtures.RealText("nomad/job-read-periodic-batch-docker-latest-and-untagged-docs-1.3.json"));
