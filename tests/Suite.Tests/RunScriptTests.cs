@@ -27,6 +27,15 @@ public sealed class RunScriptTests
             .WithEnvironmentVariables(new Dictionary<string, string?> { ["ACCEPTANCE_REPORTS_DIR"] = reports })
             .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
 
+    /// <summary>
+    /// Starts a program as a terminal's shell does: SIGINT and SIGTERM at their default. A test host started from a
+    /// background job inherits SIGINT ignored, and bash can neither trap nor reset a signal ignored on entry, so Ctrl-C
+    /// would never reach run-tests.sh's handler; python3 resets the disposition and execs the program in its place
+    /// (same pid).
+    /// </summary>
+    private static readonly string[] AsFromATerminal =
+        ["-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); signal.signal(signal.SIGTERM, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])"];
+
     /// <summary>The values of <paramref name="label"/> starting with <paramref name="prefix"/> among the Pushgateway's groups.</summary>
     private static async Task<HashSet<string>> PushedValues(HttpClient http, string pushgateway, string label, string prefix) =>
         Regex.Matches(await http.GetStringAsync(pushgateway + "/api/v1/metrics"), $"\"{Regex.Escape(label)}\":\"({Regex.Escape(prefix)}[^\"]*)\"")
@@ -64,8 +73,8 @@ public sealed class RunScriptTests
         var before = await PushedValues(http, pushgateway, "job", "acceptance-");
         await using (await SandboxFault.OnAsync("webhook.down"))
         {
-            var psi = new ProcessStartInfo(Path.Combine(Repository.Root, "run-tests.sh"),
-                ["--no-build", "--no-report", "--target", target.Path, "--tags", "@checklist:MON-AC-1"])
+            var psi = new ProcessStartInfo("/usr/bin/python3", [.. AsFromATerminal, Path.Combine(Repository.Root, "run-tests.sh"),
+                "--no-build", "--no-report", "--target", target.Path, "--tags", "@checklist:MON-AC-1"])
             {
                 RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
                 Environment = { ["ACCEPTANCE_REPORTS_DIR"] = folder.Path },
@@ -105,8 +114,8 @@ public sealed class RunScriptTests
         var pushgateway = Regex.Match(sandbox, @"(?m)^  pushgateway:\s*\n\s+address:\s*(\S+)").Groups[1].Value.TrimEnd('/');
         var volume = Path.Combine(Path.GetDirectoryName(Repository.SandboxTarget)!, "volumes", "training-data");
         using var http = new HttpClient();
-        var psi = new ProcessStartInfo(Path.Combine(Repository.Root, "run-tests.sh"),
-            ["--no-build", "--no-report", "--target", target.Path, "--tags", "@checklist:DEPLOY-AD-3"])
+        var psi = new ProcessStartInfo("/usr/bin/python3", [.. AsFromATerminal, Path.Combine(Repository.Root, "run-tests.sh"),
+            "--no-build", "--no-report", "--target", target.Path, "--tags", "@checklist:DEPLOY-AD-3"])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             Environment = { ["ACCEPTANCE_REPORTS_DIR"] = folder.Path },
