@@ -16,7 +16,7 @@ namespace Acceptance.Cli;
 ///                                                (every problem with file:line in one message; exit 2)
 ///   acceptance report --results DIR --checklist DIR --out DIR [--attestations FILE] [--waivers FILE] [--change ID]
 ///                     [--compliance FILE] [--strict] [--interrupted INT|TERM]
-///                     [--run-id ID] [--target FILE] [--operator NAME] [--started ISO-8601]
+///                     [--run-id ID] [--target FILE] [--operator NAME] [--started ISO-8601] [--no-pdf]
 ///                                                the banner (console, banner.html), checklist.md, checklist.html/.pdf, summary.json,
 ///                                                history/runs/RUN.json and the drift since the target's previous run, exit code
 ///   acceptance document --out DIR [--bundle FILE]
@@ -56,7 +56,7 @@ public static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: acceptance check-target FILE | acceptance target-schema | acceptance cleanup --target FILE [--grace-minutes N] | acceptance check-signoff --checklist DIR [--target FILE] [--attestations FILE] [--waivers FILE] [--compliance FILE] | acceptance report --results DIR --checklist DIR --out DIR [--attestations FILE] [--waivers FILE] [--change ID] [--compliance FILE] [--strict] [--interrupted INT|TERM] [--run-id ID] [--target FILE] [--operator NAME] [--started ISO-8601] | acceptance document --out DIR [--bundle FILE]");
+        Console.Error.WriteLine("usage: acceptance check-target FILE | acceptance target-schema | acceptance cleanup --target FILE [--grace-minutes N] | acceptance check-signoff --checklist DIR [--target FILE] [--attestations FILE] [--waivers FILE] [--compliance FILE] | acceptance report --results DIR --checklist DIR --out DIR [--attestations FILE] [--waivers FILE] [--change ID] [--compliance FILE] [--strict] [--interrupted INT|TERM] [--run-id ID] [--target FILE] [--operator NAME] [--started ISO-8601] [--no-pdf] | acceptance document --out DIR [--bundle FILE]");
         Console.Error.WriteLine("       " + EvidenceCommands.Usage);
         return 2;
     }
@@ -203,7 +203,7 @@ public static class Program
         var (_, drift) = ReportDocuments.History(outDir, report, run);
         var banner = Acceptance.Reporting.Summary.Banner.From(report, run, drift, deployedBy);
         File.WriteAllText(Path.Combine(outDir, "checklist.md"), report.RenderMarkdown(seed, signOff, banner, drift));
-        ReportDocuments.Write(outDir, report, banner, drift, signOff, placeholders);
+        ReportDocuments.Write(outDir, report, banner, drift, signOff, placeholders, pdf: !o.Flag("no-pdf"));
 
         // Prove that no secret of the target reached the evidence (redaction happens when it is written).
         var leaks = target is null ? [] : LeakScanner.Scan(target, results, outDir).Distinct().ToList();
@@ -350,7 +350,7 @@ public static class Program
             {
                 if (!list[i].StartsWith("--")) throw new UsageException($"unexpected argument '{list[i]}'");
                 var name = list[i][2..];
-                if (name == "strict") { o._values[name] = "true"; continue; }
+                if (name is "strict" or "no-pdf") { o._values[name] = "true"; continue; }
                 if (i + 1 >= list.Count) throw new UsageException($"--{name} needs a value");
                 o._values[name] = list[++i];
             }

@@ -63,13 +63,18 @@ internal static class ReportDocuments
         return (record, Drift.Compare(record, previous));
     }
 
-    /// <summary>Writes banner.html, checklist.html and (when chromium is installed) checklist.pdf; says why when there is no PDF.</summary>
-    public static void Write(string outDir, ChecklistReport report, Banner banner, Drift drift, SignOff signOff, IReadOnlyDictionary<string, string> placeholders)
+    /// <summary>
+    /// Writes banner.html, checklist.html and (when chromium is installed and <paramref name="pdf"/>) checklist.pdf; says
+    /// why when there is no PDF. run-tests.sh passes --no-pdf: the PDF is printed once, by <c>document</c>, after sealing.
+    /// </summary>
+    public static void Write(string outDir, ChecklistReport report, Banner banner, Drift drift, SignOff signOff, IReadOnlyDictionary<string, string> placeholders,
+        bool pdf = true)
     {
         File.WriteAllText(Path.Combine(outDir, ChecklistDocument.BannerFile), banner.Html());
         var html = Path.Combine(outDir, ChecklistDocument.HtmlFile);
         File.WriteAllText(html, ChecklistDocument.Render(report, banner, drift, signOff, placeholders, ChecklistDocument.FooterText(null, null)));
-        Pdf(html, Path.Combine(outDir, ChecklistDocument.PdfFile));
+        if (pdf) Pdf(html, Path.Combine(outDir, ChecklistDocument.PdfFile));
+        else File.Delete(Path.Combine(outDir, ChecklistDocument.PdfFile)); // never a PDF of an earlier document next to this one
     }
 
     private static void Pdf(string html, string pdf)

@@ -294,6 +294,26 @@ public sealed class CliTests
     }
 
     [Test]
+    public void With_no_pdf_the_report_leaves_the_PDF_to_the_document_command_which_prints_it_once()
+    {
+        if (!File.Exists("/usr/bin/chromium")) Assert.Ignore("Debian's chromium is not installed (sandbox/up installs it)");
+        ResultFiles.Write(_dir.Combine("results"), "scrape", "passed", checklistIds: "MON-MS-1");
+        var chromium = new Dictionary<string, string> { ["ACCEPTANCE_CHROMIUM"] = "/usr/bin/chromium" };
+
+        var report = AcceptanceWith(chromium,
+            ["report", "--results", _dir.Combine("results"), "--checklist", Repository.ChecklistDir, "--out", _dir.Combine("out"), "--run-id", "run-8", "--no-pdf"]);
+
+        report.ExitCode.Should().Be(0, report.All);
+        File.Exists(_dir.Combine("out", "checklist.html")).Should().BeTrue();
+        File.Exists(_dir.Combine("out", "checklist.pdf")).Should().BeFalse("run-tests.sh prints the PDF once, after sealing");
+
+        var document = AcceptanceWith(chromium, ["document", "--out", _dir.Combine("out")]);
+
+        document.ExitCode.Should().Be(0, document.All);
+        System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(_dir.Combine("out", "checklist.pdf")), 0, 5).Should().Be("%PDF-");
+    }
+
+    [Test]
     public void Report_with_lines_not_verified_exits_1_when_strict()
     {
         ResultFiles.Write(_dir.Combine("results"), "scrape", "passed", checklistIds: "MON-MS-1");
